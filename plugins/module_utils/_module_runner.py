@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What every module of the collection does around its own work.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change without notice.
+
+Builds the client from the connection options, turns EmError into
+``fail_json`` (never ``exit_json``), and passes the client's warnings on.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import traceback
+from contextlib import contextmanager
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, EmClient,
+)
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
+
+INSECURE_WARNING = "validate_certs is false: the TLS certificate of Enterprise Manager is not verified."
+
+
+def client_from_options(get, **extra):
+    """An EmClient from an option getter: ``module.params.get`` or a lookup's ``get_option``."""
+    return EmClient(
+        url=get("url"),
+        username=get("username"),
+        password=get("password"),
+        validate_certs=get("validate_certs"),
+        ca_path=get("ca_path"),
+        timeout=get("timeout"),
+        api_version=get("api_version") or "latest",
+        retries=get("retries") if get("retries") is not None else 3,
+        **extra
+    )
+
+
+class ModuleRunner:
+    """Wraps an AnsibleModule: ``with runner.failures(): ... with runner.client() as em: ...``."""
+
+    def __init__(self, module):
+        self.module = module
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        if not module.params.get("validate_certs"):
+            module.warn(INSECURE_WARNING)
+        self._clients = []
+
+    def client(self, **extra):
+        """A new, not yet logged on, client; use it with ``with``."""
+        client = client_from_options(self.module.params.get, **extra)
+        self._clients.append(client)
+        return client
+
+    @contextmanager
+    def failures(self):
+        """Turn anything raised inside into a failure of the task with one clear message."""
+        try:
+            yield
+        except EmError as exc:
+            self._pass_warnings()
+            self.module.fail_json(msg=exc.msg, **exc.details())
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            self._pass_warnings()
+            self.module.fail_json(msg="Unexpected %s while working with Enterprise Manager: %s"
+                                  % (exc.__class__.__name__, exc), exception=traceback.format_exc())
+
+    def exit(self, **result):
+        self._pass_warnings()
+        self.module.exit_json(**result)
+
+    def _pass_warnings(self):
+        for client in self._clients:
+            for warning in client.warnings:
+                self.module.warn(warning)
+            client.warnings = []
