@@ -132,8 +132,7 @@ def query_entities(client, query_type, filter_expression, sort_desc=None, page_s
             params.append(("sortDesc", sort_desc))
         params += [("pageSize", str(page_size)), ("page", str(page_number)), ("filter", filter_expression)]
         page = client.get("query", params=params) or {}
-        for entity in _entities_of(page):
-            yield entity
+        yield from _entities_of(page)
         paging = page.get("paginginfo") or {}
         if pages_count is None:
             # Counted once: sessions that arrive while we page must not make us loop for ever.

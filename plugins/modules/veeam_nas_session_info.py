@@ -259,6 +259,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions 
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, session_guid
 
+
 def _one_session(client, guid, with_tasks):
     session = get_session(client, guid)
     if with_tasks:
@@ -273,8 +274,10 @@ def main():
             session_id=dict(type="str"),
             job_name=dict(type="list", elements="str"),
         ),
-        mutually_exclusive=[("session_id", name) for name in ("job_name", "job_id", "result",
-                                                             "created_after", "created_before", "limit")],
+        mutually_exclusive=[
+            ("session_id", name)
+            for name in ("job_name", "job_id", "result", "created_after", "created_before", "limit")
+        ],
         supports_check_mode=True,
     )
     runner = ModuleRunner(module)

@@ -28,9 +28,8 @@ def logon_body(delete_href="https://localhost:9398/api/logonSessions/44cfbdbe-5a
 
 @pytest.fixture
 def em(requests_mock):
-    requests_mock.post(LOGON, status_code=201, headers={"X-RestSvcSessionId": TOKEN,
-                                                       "Set-Cookie": "X-RestSvcSessionId=stale; Path=/api"},
-                       json=logon_body())
+    headers = {"X-RestSvcSessionId": TOKEN, "Set-Cookie": "X-RestSvcSessionId=stale; Path=/api"}
+    requests_mock.post(LOGON, status_code=201, headers=headers, json=logon_body())
     requests_mock.delete(LOGOFF, status_code=204)
     return requests_mock
 

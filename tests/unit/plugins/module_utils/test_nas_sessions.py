@@ -96,7 +96,7 @@ def test_all_pages_are_read_newest_first():
     sessions, unknown = find_sessions(client, SessionQuery())
     assert len(sessions) == 1234 and unknown == []
     pages = [c for c in client.calls if c[0] == "query"]
-    assert [int(p["page"]) for _, p in pages] == [1, 2, 3]
+    assert [int(params["page"]) for path, params in pages] == [1, 2, 3]
     first = pages[0][1]
     assert first["sortDesc"] == "CreationTime" and first["format"] == "Entities"
     assert first["filter"] == "JobType==NasBackup"
@@ -104,7 +104,7 @@ def test_all_pages_are_read_newest_first():
 
 def test_limit_asks_for_a_small_page_and_stops():
     client = FakeClient([entity(n) for n in range(50)])
-    sessions, _ = find_sessions(client, SessionQuery(limit=3))
+    sessions = find_sessions(client, SessionQuery(limit=3))[0]
     assert len(sessions) == 3
     assert client.calls == [("query", client.calls[0][1])] and client.calls[0][1]["pageSize"] == "3"
 
@@ -130,7 +130,7 @@ def test_unknown_jobs_are_told_apart_from_jobs_without_sessions():
 
 def test_duplicates_from_shifting_pages_are_dropped():
     client = FakeClient([entity(1), entity(1), entity(2)])
-    sessions, _ = find_sessions(client, SessionQuery())
+    sessions = find_sessions(client, SessionQuery())[0]
     assert len(sessions) == 2
 
 
