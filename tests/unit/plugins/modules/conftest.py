@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+
+@pytest.fixture
+def run_module(capsys):
+    """Run a module's main() with these arguments; return (result dict, exit code)."""
+    def _run(main, args, check_mode=False, diff=False):
+        if check_mode:
+            args = dict(args, _ansible_check_mode=True)
+        if diff:
+            args = dict(args, _ansible_diff=True)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit) as exited:
+                main()
+        return json.loads(capsys.readouterr().out), exited.value.code
+    return _run
