@@ -229,16 +229,16 @@ class EmClient:
         if response.status_code in expected:
             return
         message = _em_message(response)
-        hint = ""
+        text = "EM answered %s to %s %s" % (response.status_code, method, _path_of(url))
+        if response.status_code == 404:
+            text += " (not found)"
+        if message:
+            text += ": " + message
+        if not text.endswith("."):
+            text += "."
         if response.status_code == 403:
-            hint = " The EM account needs the Portal Administrator role for this."
-        elif response.status_code == 404:
-            hint = " (not found)"
-        raise EmError(
-            "EM answered %s to %s %s%s%s%s" % (
-                response.status_code, method, _path_of(url), hint,
-                ": " + message if message else "", "" if (message or "").endswith(".") else "."),
-            status=response.status_code, url=url, body=message)
+            text += " The EM account needs the Portal Administrator role for this."
+        raise EmError(text, status=response.status_code, url=url, body=message)
 
     @staticmethod
     def _decode(response, method, url):

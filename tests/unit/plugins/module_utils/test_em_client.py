@@ -141,8 +141,10 @@ def test_error_names_status_path_and_em_message(em):
 def test_forbidden_names_the_role(em):
     em.post(BASE + "nas/jobs/j/stop", status_code=403, json={"message": "Access denied.", "statusCode": 403})
     with client() as c:
-        with pytest.raises(EmError, match="Portal Administrator role"):
+        with pytest.raises(EmError) as caught:
             c.post("nas/jobs/j/stop")
+    assert caught.value.msg == ("EM answered 403 to POST /api/nas/jobs/j/stop: Access denied. "
+                                "The EM account needs the Portal Administrator role for this.")
 
 
 def test_reads_are_retried_on_503_with_backoff(em):
