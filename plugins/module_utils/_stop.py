@@ -225,7 +225,15 @@ def stop_session(client, session, wait, wait_timeout, poll_interval, clock=None)
     """
     deadline = Deadline(wait_timeout, clock or Clock())
     entity = send_stop(client, session)
-    task = wait_for_task(client, entity, session, deadline, poll_interval)
+    try:
+        task = wait_for_task(client, entity, session, deadline, poll_interval)
+    except StopError as exc:
+        # The session may have ended on its own between our read and the POST:
+        # EM then refuses the stop, but the session is where the user wants it.
+        current = get_session(client, session["id"]) if (exc.task or {}).get("success") is False else None
+        if is_stopped(current):
+            return current, exc.task
+        raise
     if wait:
         return wait_until_stopped(client, session, deadline, poll_interval, task), task
     return get_session(client, session["id"]), task

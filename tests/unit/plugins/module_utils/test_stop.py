@@ -327,3 +327,18 @@ def test_one_deadline_bounds_task_and_session_waits_together():
         stop_session(client, session(), True, 10, 2, fake.clock())
     assert "was still Stopping after 10 seconds" in caught.value.msg
     assert fake.time == 1010.0  # 8 s on the task, 2 s on the session: never more than wait_timeout
+
+
+def test_a_refused_stop_of_a_session_that_ended_meanwhile_is_not_a_failure():
+    client = FakeClient(gets={SESSION_PATH: [entity("Stopped")]},
+                        posts={"nas/jobs/%s/stop" % JOB_ID: task("Finished", False, "Job is not running.")})
+    stopped, result = stop_session(client, session(), True, 600, 1, FakeClock().clock())
+    assert stopped["state"] == "Stopped" and result["success"] is False
+    assert client.calls == [("POST", "nas/jobs/%s/stop" % JOB_ID), ("GET", SESSION_PATH)]
+
+
+def test_a_refused_stop_of_a_session_still_running_fails():
+    client = FakeClient(gets={SESSION_PATH: [entity("Working")]},
+                        posts={"nas/jobs/%s/stop" % JOB_ID: task("Finished", False, "Stop refused.")})
+    with pytest.raises(StopError, match="Stop refused."):
+        stop_session(client, session(), True, 600, 1, FakeClock().clock())
