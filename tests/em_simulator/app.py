@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the backupgate.veeam_em collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One request in, one response out: counters, faults, content negotiation, rendering.
+
+Transport-free (server.py owns sockets and TLS), so the whole EM surface can also be
+driven in-process.
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .auth import LogonRegistry
+from .config import SimConfig
+from .control import Control, Counters, Faults
+from .entities.build import Builder
+from .entities.node import Obj
+from .entities.serialise import to_json, to_xml
+from .errors import ApiError
+from .routes import Api, ApiRequest
+from .scenario import ScenarioData
+from .store import StopFaults, Store
+from .times import utc_now
+
+JSON_TYPE = "application/json; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: Optional[str] = None
+    headers: List[Tuple[str, str]] = field(default_factory=list)
+    drop: bool = False                              # close the connection, answer nothing
+    after: Optional[Callable[[], None]] = None      # run once the response is sent
+
+
+def wants_json(accept: Optional[str]) -> bool:
+    """JSON only when asked for by name; ``*/*`` or no Accept gets XML, as on EM. (EM also
+    picks JSON when application/json is anywhere in a multi-value Accept.)"""
+    return "application/json" in (accept or "").lower()
+
+
+def query_params(query: str) -> Dict[str, str]:
+    """Query-string parameters, percent-decoded, names case-folded (first one wins)."""
+    params: Dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        params.setdefault(name.casefold(), value)
+    return params
+
+
+class SimApp:
+    """``clock``/``monotonic`` are injectable so that tests can move time by hand."""
+
+    def __init__(self, config: SimConfig, data: ScenarioData, base_url: str,
+                 clock: Callable[[], datetime] = utc_now, monotonic: Callable[[], float] = time.monotonic) -> None:
+        settings = data.settings
+        self.config = config
+        self.data = data
+        self.api_versions = config.api_versions
+        self.casing = config.effective_casing
+        self.store = Store(
+            data,
+            task_seconds=settings.task_seconds if config.task_seconds is None else config.task_seconds,
+            stopping_seconds=settings.stopping_seconds if config.stopping_seconds is None else config.stopping_seconds,
+            start_duration=settings.start_duration, clock=clock)
+        self.logons = LogonRegistry(data.users, config.idle_timeout, clock=monotonic)
+        self.builder = Builder(base_url, failure_message_absent=config.em_version == "v11")
+        self.counters = Counters()
+        self.faults = Faults(StopFaults(ignored=settings.stop_behaviour == "ignored",
+                                        task_fails=settings.stop_behaviour == "task_fails"))
+        self.api = Api(self)
+        self.control = Control(self)
+        self.info_extra: Dict[str, Any] = {}
+        self.shutdown_hook: Optional[Callable[[], None]] = None
+
+    # ------------------------------------------------------------------ helpers for control
+    def info(self) -> Dict[str, Any]:
+        return dict(self.info_extra, em_version=self.config.em_version, casing=self.casing, bom=self.config.bom,
+                    api_versions=list(self.api_versions), scenario=self.data.name,
+                    started_at=self.data.start.isoformat().replace("+00:00", "Z"),
+                    sessions=len(self.store.sessions), jobs=len(self.store.jobs))
+
+    def request_shutdown(self) -> None:
+        if self.shutdown_hook is not None:
+            self.shutdown_hook()
+
+    # ------------------------------------------------------------------ entry point
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
+        parts = urlsplit(target)
+        path = unquote(parts.path) or "/"
+        params = query_params(parts.query)
+        if path == "/_sim" or path.startswith("/_sim/"):
+            status, payload, after = self.control.handle(method, path, params, body)
+            return Response(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                            "application/json; charset=utf-8", after=after)
+        as_json = wants_json(headers.get("Accept"))
+        if path == "/api" or path.startswith("/api/"):
+            is_logon = path.rstrip("/").lower() == "/api/sessionmngr"
+            self.counters.request(method, path, is_logon)
+            faults = self.faults
+            if faults.latency_ms:
+                time.sleep(faults.latency_ms / 1000.0)
+            if faults.take("drop"):
+                return Response(0, drop=True)
+            if faults.take("fail_503"):
+                return self.render(503, self.builder.error(503, "The service is temporarily unavailable (simulated)."),
+                                   as_json)
+            req = ApiRequest(method, path, params, headers, body, self.store.tick())
+            try:
+                status, obj, extra = self.api.dispatch(req)
+            except ApiError as exc:
+                status, obj, extra = exc.status, self.builder.error(exc.status, exc.message), exc.headers
+            except Exception as exc:  # pylint: disable=broad-exception-caught  # a simulator bug: still answer
+                message = "Internal simulator error: %s: %s" % (type(exc).__name__, exc)
+                status, obj, extra = 500, self.builder.error(500, message), {}
+            return self.render(status, obj, as_json, extra)
+        return self.render(404, self.builder.error(404, "Resource not found: %s" % path), as_json)
+
+    def render(self, status: int, obj: Optional[Obj], as_json: bool, headers: Optional[Dict[str, str]] = None) -> Response:
+        extra = list((headers or {}).items())
+        if obj is None:
+            return Response(status, b"", None, extra)
+        if not as_json:
+            return Response(status, to_xml(obj), XML_TYPE, extra)
+        body = to_json(obj, self.casing, self.config.bom)
+        if self.faults.take("malformed"):
+            body = body[:max(1, len(body) // 2)]       # cut mid-document: not parseable JSON
+        return Response(status, body, JSON_TYPE, extra)
