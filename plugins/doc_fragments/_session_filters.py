@@ -53,7 +53,7 @@ options:
     type: int
   include_task_sessions:
     description:
-      - Add RV(sessions[].task_sessions) to each session, fetched in batches through the query service.
+      - Add a C(task_sessions) list to each session, fetched in batches through the query service.
     type: bool
     default: false
 notes:

@@ -1,0 +1,301 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: veeam_nas_sessions
+short_description: File share (NAS) backup sessions of Veeam Backup Enterprise Manager, from Jinja
+version_added: 1.0.0
+description:
+  - Returns file share (NAS) backup job sessions known to Veeam Backup Enterprise Manager (EM 10 to 13), newest first,
+    with the same keys as RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions).
+  - Runs in the controller, so it works in C(when), C(assert) and templates, and under C(--check).
+  - The terms are job names; without terms, the sessions of every file share job are returned.
+  - Connection options come from keywords, then from variables, then from the environment.
+  - Each call logs on to EM once and always logs off before it returns.
+author:
+  - backupgate.veeam_em contributors (@backupgate)
+seealso:
+  - module: backupgate.veeam_em.veeam_nas_session_info
+  - module: backupgate.veeam_em.veeam_nas_session_stop
+extends_documentation_fragment:
+  - backupgate.veeam_em._connection
+  - backupgate.veeam_em._connection.plugins
+  - backupgate.veeam_em._session_filters
+options:
+  _terms:
+    description:
+      - Exact names of the file share backup jobs whose sessions to return; any character is allowed.
+      - A list given as one term is read as its job names, so O(_terms) can be a variable such as C(veeam_nas_jobs).
+      - No term means every file share backup job.
+      - The lookup fails, naming them, when EM knows no file share backup job of one of these names;
+        a job that exists but has no matching session just contributes no session.
+    type: list
+    elements: str
+    required: false
+notes:
+  - C(lookup) returns a single session as a dict and no session as an empty list;
+    use C(query) or O(ignore:wantlist=true) to always get a list.
+  - Keywords the lookup does not know (a misspelt option, C(session_id), C(job_name)) make it fail rather than be ignored.
+"""
+
+EXAMPLES = r"""
+- name: Connection options once, as variables (or VEEAM_EM_* environment variables)
+  hosts: localhost
+  vars:
+    veeam_em_url: https://em.example.com:9398
+    veeam_em_username: CORP\svc-ansible
+    veeam_em_password: "{{ vault_em_password }}"
+    veeam_em_ca_path: /etc/pki/corp-root-ca.pem
+  tasks:
+    - name: Patch the file server only if its share was backed up successfully in the last day
+      ansible.builtin.include_tasks: patch_fileserver.yml
+      when: >-
+        query('backupgate.veeam_em.veeam_nas_sessions', 'Finance Share',
+              latest_per_job=true, state='stopped', created_after='24h')
+        | selectattr('result', 'equalto', 'Success') | list | length == 1
+
+    - name: Require a successful backup of both jobs within 24 hours
+      ansible.builtin.assert:
+        that:
+          - latest | length == 2
+          - latest | map(attribute='result') | unique == ['Success']
+        fail_msg: "No recent successful backup: {{ latest | map(attribute='job_name') | join(', ') }}"
+      vars:
+        latest: "{{ query('backupgate.veeam_em.veeam_nas_sessions', 'Finance Share', 'Archived Projects',
+                          latest_per_job=true, state='stopped', result=['Success'], created_after='24h') }}"
+
+    - name: Stop here while any file share backup is running
+      ansible.builtin.assert:
+        that: query('backupgate.veeam_em.veeam_nas_sessions', state='running') | length == 0
+        fail_msg: A file share backup is running; try again later.
+
+    - name: Failures of the week, in a template
+      ansible.builtin.debug:
+        msg: >-
+          {% for s in query('backupgate.veeam_em.veeam_nas_sessions', result=['Failed'], created_after='7d') %}
+          {{ s.job_name }} {{ s.creation_time }}: {{ s.failure_message }}
+          {% endfor %}
+
+- name: The jobs of a host from its variables, with the connection given as keywords
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('backupgate.veeam_em.veeam_nas_sessions', veeam_nas_jobs, latest_per_job=true,
+               url='https://em.example.com:9398', username='CORP\\svc-ansible', password=vault_em_password) }}
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - The matching sessions, newest first, one dict per session with the keys below
+      (the same as the sessions of M(backupgate.veeam_em.veeam_nas_session_info)).
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Session GUID.
+      type: str
+      sample: 821cc74e-9447-40b6-a2df-90aa47101233
+    uid:
+      description: Session UID as EM writes it.
+      type: str
+      sample: urn:veeam:BackupJobSession:821cc74e-9447-40b6-a2df-90aa47101233
+    name:
+      description: Session name.
+      type: str
+      sample: Archived Projects@2026-11-21 22:00:03
+    job_id:
+      description: Job GUID.
+      type: str
+      sample: 70073b98-098b-4046-a097-43cbda67d58a
+    job_name:
+      description: Job name.
+      type: str
+      sample: Archived Projects
+    job_type:
+      description: C(NasBackup).
+      type: str
+      sample: NasBackup
+    state:
+      description: C(Starting), C(Working), C(Stopping), C(Pausing), C(Resuming), C(Stopped), or whatever else EM reports.
+      type: str
+      sample: Stopped
+    result:
+      description: C(Success), C(Warning), C(Failed), or C(None) while the session runs.
+      type: str
+      sample: Success
+    progress:
+      description: Progress in percent.
+      type: int
+      sample: 100
+    is_retry:
+      description: Whether the session is an automatic retry.
+      type: bool
+      sample: false
+    creation_time:
+      description: Start, ISO-8601 UTC.
+      type: str
+      sample: "2026-11-21T22:00:03Z"
+    end_time:
+      description: End, ISO-8601 UTC; null while the session runs.
+      type: str
+      sample: "2026-11-21T22:35:10Z"
+    duration_seconds:
+      description: Seconds from start to end; null while the session runs.
+      type: float
+      sample: 2107.187
+    failure_message:
+      description: EM's message for a failed or warned session; null when there is none.
+      type: str
+      sample: null
+    backup_server:
+      description: Name of the backup server that ran the session; null when EM does not say.
+      type: str
+      sample: vbr01.corp.example
+    href:
+      description: EM's own URL of the session.
+      type: str
+      sample: https://em.example.com:9398/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233?format=Entity
+    task_sessions:
+      description:
+        - Per-share task sessions, oldest first, only with O(include_task_sessions=true);
+          the keys are those of RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions[].task_sessions).
+      type: list
+      elements: dict
+"""
+
+import re
+import sys
+
+from ansible.errors import AnsibleLookupError, AnsibleOptionsError, AnsibleRequiredOptionError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import HAS_REQUESTS
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner import (
+    INSECURE_WARNING, client_from_options,
+)
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery
+
+display = Display()
+
+# How Ansible's config errors name the option: "Config 'limit' for ...", "... for config 'state' ...".
+_CONFIG_NAME = re.compile(r"config '(\w+)'", re.IGNORECASE)
+
+# Keywords people reach for by habit from the info module; each gets a pointed hint.
+_KEYWORD_HINTS = {
+    "job_name": "give job names as terms",
+    "session_id": "use the module backupgate.veeam_em.veeam_nas_session_info for one session",
+}
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        self._load_options(variables, kwargs)
+        # Everything the user gave is checked before the first request.
+        query = self._build_query(terms)
+        client = self._build_client()
+        if not self.get_option("validate_certs"):
+            display.warning(INSECURE_WARNING)
+        try:
+            with client as em:
+                sessions, unknown = find_sessions(em, query)
+        except EmError as exc:
+            raise AnsibleLookupError(exc.msg) from None
+        finally:
+            for warning in client.warnings:
+                display.warning(warning)
+        if unknown:
+            raise AnsibleLookupError(_unknown_jobs_message(unknown, query))
+        return sessions
+
+    def _load_options(self, variables, kwargs):
+        # The config system ignores keywords it does not know; a misspelt filter must not widen a gate.
+        known = set(self.option_definitions) - {"_terms"}
+        for keyword in sorted(set(kwargs) - known):
+            hint = _KEYWORD_HINTS.get(keyword, "the options are %s" % ", ".join(sorted(known)))
+            raise AnsibleLookupError("Unknown option %s for this lookup: %s." % (keyword, hint))
+        try:
+            self.set_options(var_options=self._our_variables(variables), direct=kwargs)
+        except AnsibleOptionsError as exc:
+            raise AnsibleLookupError(self._option_error_message(exc)) from None
+
+    def _our_variables(self, variables):
+        """The variables our options read (veeam_em_url, ...), templated.
+
+        The config system takes variable values as they are, so without this
+        ``veeam_em_url: "{{ em_host }}"`` would reach the client unrendered.
+        """
+        names = set(entry["name"] for definition in self.option_definitions.values()
+                    for entry in definition.get("vars") or [])
+        ours = dict((name, variables[name]) for name in names if name in (variables or {}))
+        if self._templar is not None:
+            ours = dict((name, self._templar.template(value)) for name, value in ours.items())
+        return ours
+
+    def _option_error_message(self, exc):
+        """One sentence about a missing or bad option, under the plugin's public name."""
+        public_name = getattr(self, "ansible_name", None) or self._load_name
+        message = str(exc).strip().splitlines()[0].replace(self._load_name, public_name)
+        match = _CONFIG_NAME.search(message)
+        name = match.group(1) if match else None
+        if isinstance(exc, AnsibleRequiredOptionError) and name in self.option_definitions:
+            return _required_message(name, self.option_definitions[name])
+        if name == "password":
+            return "Option password has an invalid value: expected a string."  # never echo it
+        return message
+
+    def _build_query(self, terms):
+        try:
+            return SessionQuery.from_options(self.get_option, job_names=_job_names(terms))
+        except EmError as exc:
+            raise AnsibleLookupError(exc.msg) from None
+
+    def _build_client(self):
+        try:
+            client = client_from_options(self.get_option)
+        except EmError as exc:
+            raise AnsibleLookupError(exc.msg) from None
+        if not HAS_REQUESTS:
+            raise AnsibleLookupError(
+                "Failed to import the required Python library (requests) on the controller's Python %s: "
+                "install it there to use this lookup." % sys.executable)
+        return client
+
+
+def _job_names(terms):
+    """The terms as a flat list of job names; a list term (``veeam_nas_jobs``) counts as its items."""
+    names = []
+    for term in terms or []:
+        items = term if isinstance(term, (list, tuple)) else [term]
+        for item in items:
+            if not isinstance(item, str) or not item:
+                raise AnsibleLookupError("Term %r is not a job name: expected a non-empty string." % (item,))
+            names.append(item)
+    return names
+
+
+def _required_message(name, definition):
+    sources = ["a keyword %s=..." % name]
+    sources += ["the variable %s" % entry["name"] for entry in definition.get("vars") or []]
+    sources += ["the environment variable %s" % entry["name"] for entry in definition.get("env") or []]
+    return "Option %s is required: give it as %s." % (name, " or ".join(sources))
+
+
+def _unknown_jobs_message(unknown, query):
+    names = [u for u in unknown if u in query.job_names]
+    ids = [u for u in unknown if u not in query.job_names]
+    parts = []
+    if names:
+        parts.append("named %s" % ", ".join(repr(n) for n in names))
+    if ids:
+        parts.append("with id %s" % ", ".join(ids))
+    return "EM knows no NAS backup job %s." % " and no job ".join(parts)
