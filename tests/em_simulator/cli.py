@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, help="seed for derived ids and generated history (default: the scenario's)")
     parser.add_argument("--page-size-default", type=int, default=100,
                         help="query page size when the client sends none (default 100)")
+    parser.add_argument("--max-page-size", type=int,
+                        help="cap every query page at this size whatever pageSize asks (default: no cap)")
     parser.add_argument("--task-seconds", type=float, help="how long a stop/start Task stays Running (default 0.3)")
     parser.add_argument("--stopping-seconds", type=float,
                         help="how long a stopped session stays Stopping (default 0.5)")
@@ -65,7 +67,8 @@ def _config(args: argparse.Namespace, state_dir: Path) -> SimConfig:
     return SimConfig(
         state_dir=state_dir, scenario=resolve_path(args.scenario), em_version=args.em_version, casing=args.casing,
         bom=args.bom, host=args.host, port=args.port, idle_timeout=args.idle_timeout, lifetime=args.lifetime,
-        seed=args.seed, page_size_default=args.page_size_default, task_seconds=args.task_seconds,
+        seed=args.seed, page_size_default=args.page_size_default, page_size_max=args.max_page_size,
+        task_seconds=args.task_seconds,
         stopping_seconds=args.stopping_seconds,
         log_file=Path(args.log_file).resolve() if args.log_file else (state_dir / SIM_LOG if args.daemon else None))
 

@@ -31,6 +31,7 @@ class SimConfig:
     lifetime: float = 3600.0               # 0: no limit
     seed: Optional[int] = None
     page_size_default: int = 100
+    page_size_max: Optional[int] = None    # a server-side cap on pageSize; None: no cap
     task_seconds: Optional[float] = None   # None: the scenario's value (default 0.3)
     stopping_seconds: Optional[float] = None
     log_file: Optional[Path] = None        # access log; None: no log
@@ -43,6 +44,8 @@ class SimConfig:
             raise ValueError("casing must be one of %s" % ", ".join(CASINGS))
         if self.page_size_default < 1:
             raise ValueError("page_size_default must be at least 1")
+        if self.page_size_max is not None and self.page_size_max < 1:
+            raise ValueError("page_size_max must be at least 1")
         if self.idle_timeout <= 0:
             raise ValueError("idle_timeout must be positive")
 

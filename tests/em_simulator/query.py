@@ -93,7 +93,7 @@ def _sort_key(value: Any) -> Tuple[bool, Any]:
 
 
 def run_query(store: Store, builder: Builder, params: Mapping[str, str], page_size_default: int,
-              now: datetime) -> Obj:
+              now: datetime, page_size_max: Optional[int] = None) -> Obj:
     """``params``: query-string parameters with case-folded names (EM's are case-insensitive)."""
     type_text = params.get("type")
     if not type_text:
@@ -129,6 +129,10 @@ def run_query(store: Store, builder: Builder, params: Mapping[str, str], page_si
             raise ApiError(400, str(exc)) from None
 
     page_size = _positive_int(params, "pageSize", page_size_default)
+    if page_size_max is not None:
+        # No EM documents a maximum pageSize; a server that caps it reports the
+        # size it used in PagingInfo, and clients must follow PagesCount.
+        page_size = min(page_size, page_size_max)
     page = _positive_int(params, "page", 1)
 
     def compute() -> List[Any]:

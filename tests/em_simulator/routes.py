@@ -245,7 +245,9 @@ class Api:
 
     # ------------------------------------------------------------------ query service
     def query(self, req: ApiRequest) -> Answer:
-        return _ok(run_query(self.store, self.build, req.params, self.app.config.page_size_default, req.now))
+        config = self.app.config
+        return _ok(run_query(self.store, self.build, req.params, config.page_size_default, req.now,
+                             config.page_size_max))
 
     # ------------------------------------------------------------------ tasks
     def tasks(self, req: ApiRequest) -> Answer:
