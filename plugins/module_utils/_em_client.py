@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import re
 import time
 import traceback
 import warnings
@@ -106,7 +107,8 @@ class EmClient:
         credentials = ("%s:%s" % (self.username, self._password)).encode("utf-8")
         headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode("ascii")}
         url = self.base_url + "sessionMngr/?v=" + self.api_version
-        response = self._send("POST", url, headers=headers, idempotent=False, authenticated=False)
+        # A logon is safe to send again: one whose answer was lost only idles out on EM.
+        response = self._send("POST", url, headers=headers)
         if response.status_code == 401:
             raise EmError(
                 "EM refused the logon of user '%s' (401 Unauthorized): check username and password "
@@ -118,15 +120,27 @@ class EmClient:
             raise EmError("EM accepted the logon but sent no %s header." % TOKEN_HEADER,
                           status=response.status_code, url=url)
         self._token = token
-        body = self._decode(response, "POST", url) or {}
+        self._logoff_url = self._logoff_url_of(response)
+        if self._logoff_url is None:
+            self.warnings.append("EM did not say how to log off this session; it will expire when idle.")
+
+    def _logoff_url_of(self, response):
+        """Where to DELETE this logon session: the body's Delete link, the Location of
+        the created session, or its SessionId. Nothing else in the body is needed,
+        so a body we cannot read must not keep us from logging off."""
+        try:
+            body = decode_json(response.content)
+        except ValueError:
+            body = None
+        body = body if isinstance(body, dict) else {}
         link = find_link(body, "Delete")
         if link and link.get("href"):
-            self._logoff_url = self.url_for(link["href"])
-        elif body.get("sessionid"):
-            self._logoff_url = self.base_url + "logonSessions/" + quote(str(body["sessionid"]))
-        else:
-            self._logoff_url = None
-            self.warnings.append("EM did not say how to log off this session; it will expire when idle.")
+            return self.url_for(link["href"])
+        if response.headers.get("Location"):
+            return self.url_for(response.headers["Location"])
+        if body.get("sessionid"):
+            return self.base_url + "logonSessions/" + quote(str(body["sessionid"]))
+        return None
 
     def logoff(self):
         """End the logon session. Never raises: a failed logoff becomes a warning."""
@@ -186,7 +200,7 @@ class EmClient:
         self._raise_for_status(response, method, url, expected)
         return self._decode(response, method, url)
 
-    def _send(self, method, url, headers=None, token=None, idempotent=True, authenticated=True):
+    def _send(self, method, url, headers=None, token=None, idempotent=True):
         all_headers = {"Accept": "application/json"}
         if headers:
             all_headers.update(headers)
@@ -204,7 +218,7 @@ class EmClient:
             except requests.exceptions.SSLError as exc:
                 raise EmError(
                     "TLS verification of %s failed (%s): set ca_path to the CA that signed EM's certificate."
-                    % (_origin_of(url), _first_line(exc)), url=url)
+                    % (_origin_of(url), _reason(exc)), url=url)
             except requests.exceptions.Timeout:
                 if idempotent and attempt <= self.retries:
                     self._backoff(attempt)
@@ -214,7 +228,7 @@ class EmClient:
                 if idempotent and attempt <= self.retries:
                     self._backoff(attempt)
                     continue
-                raise EmError("Could not reach EM for %s %s: %s." % (method, _path_of(url), _first_line(exc)), url=url)
+                raise EmError("Could not reach EM for %s %s: %s." % (method, _path_of(url), _reason(exc)), url=url)
             retryable = response.status_code in RETRY_STATUSES if idempotent else response.status_code == 503
             if retryable and attempt <= self.retries:
                 self._backoff(attempt)
@@ -281,6 +295,25 @@ def _origin_of(url):
     return "%s://%s" % (parts.scheme, parts.netloc)
 
 
-def _first_line(exc):
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
+def _reason(exc):
+    """The innermost cause of a transport error, without urllib3's wrapping.
+
+    ``HTTPSConnectionPool(...): Max retries exceeded ... (Caused by SSLError(...))``
+    becomes ``certificate verify failed: self-signed certificate in certificate chain``.
+    """
+    cause = exc
+    for _depth in range(8):
+        inner = getattr(cause, "reason", None)
+        if not isinstance(inner, BaseException) and cause.args and isinstance(cause.args[0], BaseException):
+            inner = cause.args[0]
+        if not isinstance(inner, BaseException) or inner is cause:
+            break
+        cause = inner
+    if getattr(cause, "verify_message", None):
+        return "certificate verify failed: %s" % cause.verify_message
+    text = str(cause).strip()
+    # urllib3 prefixes the connection object's repr: keep what the OS said.
+    text = re.sub(r"^((<[^>]*>|\w+\([^)]*\)):\s*)+", "", text)
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)$", "", text)
+    lines = text.splitlines()
+    return lines[0] if lines else cause.__class__.__name__

@@ -225,3 +225,49 @@ def test_failed_logoff_is_a_warning_not_an_error(requests_mock):
     with client() as c:
         pass
     assert c.warnings and "500" in c.warnings[0]
+
+
+def test_transport_errors_name_the_innermost_cause(requests_mock):
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+    refused = NewConnectionError(object(), "HTTPSConnection(host='em', port=9398): Failed to establish a new connection: "
+                                       "[Errno 111] Connection refused")
+    wrapped = requests.exceptions.ConnectionError(MaxRetryError(None, "/api/", reason=refused))
+    requests_mock.post(LOGON, exc=wrapped)
+    with pytest.raises(EmError) as caught:
+        with client(retries=0):
+            pass
+    assert caught.value.msg == ("Could not reach EM for POST /api/sessionMngr/?v=latest: "
+                                "Failed to establish a new connection: [Errno 111] Connection refused.")
+
+
+def test_certificate_errors_say_why_the_certificate_was_refused(requests_mock):
+    import ssl
+    from urllib3.exceptions import MaxRetryError
+    cause = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    cause.verify_message = "self-signed certificate in certificate chain"
+    requests_mock.post(LOGON, exc=requests.exceptions.SSLError(MaxRetryError(None, "/api/", reason=cause)))
+    with pytest.raises(EmError) as caught:
+        with client():
+            pass
+    assert caught.value.msg == ("TLS verification of https://em.example.com:9398 failed (certificate verify failed: "
+                                "self-signed certificate in certificate chain): set ca_path to the CA that signed "
+                                "EM's certificate.")
+
+
+def test_a_garbled_logon_body_still_logs_off_through_location(requests_mock):
+    requests_mock.post(LOGON, status_code=201, content=b'{"Links": [{"Rel": "Do',
+                       headers={"X-RestSvcSessionId": TOKEN, "Location": "https://localhost:9398/api/logonSessions/abc"})
+    requests_mock.delete(BASE + "logonSessions/abc", status_code=204)
+    with client() as c:
+        pass
+    assert requests_mock.request_history[-1].method == "DELETE"
+    assert requests_mock.request_history[-1].url == BASE + "logonSessions/abc"
+    assert c.warnings == []
+
+
+def test_a_logon_without_any_way_to_log_off_is_a_warning(requests_mock):
+    requests_mock.post(LOGON, status_code=201, content=b"garbage", headers={"X-RestSvcSessionId": TOKEN})
+    with client() as c:
+        pass
+    assert len(requests_mock.request_history) == 1
+    assert "expire when idle" in c.warnings[0]
