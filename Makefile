@@ -1,0 +1,57 @@
+# Developer entry points for backupgate.veeam_em. The logic lives in hacking/*.sh;
+# everything generated goes to .build/ (see README.md, "Development").
+#
+# ARGS is passed to the underlying tool, e.g.
+#   make units ARGS=tests/unit/plugins/modules/test_veeam_nas_session_info.py
+#   make sanity ARGS='--test pylint plugins/modules/veeam_nas_session_info.py'
+#   make integration ARGS=veeam_nas_session_info
+#   make demo ARGS=-v
+
+SHELL := /bin/bash
+PYTHON_VERSION ?= 3.11
+export PYTHON_VERSION
+ARGS ?=
+ANSIBLE_TEST := hacking/ansible-test.sh
+
+.DEFAULT_GOAL := help
+.PHONY: help venv sanity units integration lint docs-check build test demo bench clean
+
+help: ## Show the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: ## Create or reuse .build/venv (pins: hacking/requirements-dev.txt)
+	@hacking/venv.sh
+
+sanity: ## ansible-test sanity --local --python 3.11
+	@$(ANSIBLE_TEST) sanity --local --python $(PYTHON_VERSION) $(ARGS)
+
+units: ## ansible-test units in a venv with tests/unit/requirements.txt
+	@$(ANSIBLE_TEST) units --venv --python $(PYTHON_VERSION) $(ARGS)
+
+integration: ## ansible-test integration --local (all targets)
+	@$(ANSIBLE_TEST) integration --local --python $(PYTHON_VERSION) $(ARGS)
+
+lint: ## ansible-lint, production profile
+	@hacking/lint.sh $(ARGS)
+
+docs-check: ## antsibull-docs lint of plugin and role docs
+	@hacking/docs-check.sh
+
+build: ## ansible-galaxy collection build into .build/dist
+	@hacking/build.sh
+
+test: ## sanity + units + integration + lint + docs-check + build, with a timing summary
+	@hacking/test-all.sh
+
+demo: ## Run playbooks/demo.yml against the EM simulator
+	@hacking/demo.sh $(ARGS)
+
+bench: ## Run hacking/bench.py (when there is one)
+	@if [ -f hacking/bench.py ]; then \
+		hacking/with-venv.sh python hacking/bench.py $(ARGS); \
+	else \
+		echo "no benchmark yet: add hacking/bench.py"; \
+	fi
+
+clean: ## Remove .build/, .ansible/ and tests/output/
+	rm -rf .build .ansible tests/output

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Copyright: Contributors to the backupgate.veeam_em collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Run ansible-test on a fresh copy of this checkout laid at
+# .build/tree/ansible_collections/<namespace>/<name>, with the .build venv and HOME.
+# Usage: hacking/ansible-test.sh <ansible-test arguments>
+#   e.g. hacking/ansible-test.sh units --venv --python 3.11 tests/unit/plugins/modules/test_x.py
+set -euo pipefail
+# shellcheck source=hacking/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+[ $# -gt 0 ] || die "usage: $0 <ansible-test arguments>"
+acquire_lock
+ensure_venv
+sync_tree
+enter_tool_env
+cd "$COLLECTION_TREE"
+if [ "$1" = integration ] && [ -z "$(find tests/integration/targets -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; then
+    # ansible-test fails outright when the targets directory does not exist yet.
+    log "no integration targets in tests/integration/targets yet: nothing to run"
+    exit 0
+fi
+log "ansible-test $* (in $COLLECTION_TREE)"
+exec ansible-test "$@"

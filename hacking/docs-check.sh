@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Copyright: Contributors to the backupgate.veeam_em collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Lint the plugin and role documentation the way the Ansible docsite renders it
+# (markup, references to other plugins/options, role argument specs). The sanity
+# tests ansible-doc and validate-modules already load every plugin's docs.
+set -euo pipefail
+# shellcheck source=hacking/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+acquire_lock
+ensure_venv
+sync_tree
+enter_tool_env
+export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
+log "antsibull-docs lint-collection-docs --plugin-docs"
+exec antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
+    --disallow-unknown-collection-refs "$COLLECTION_TREE"
