@@ -229,8 +229,8 @@ def test_failed_logoff_is_a_warning_not_an_error(requests_mock):
 
 def test_transport_errors_name_the_innermost_cause(requests_mock):
     from urllib3.exceptions import MaxRetryError, NewConnectionError
-    refused = NewConnectionError(object(), "HTTPSConnection(host='em', port=9398): Failed to establish a new connection: "
-                                       "[Errno 111] Connection refused")
+    refused = NewConnectionError(object(), "HTTPSConnection(host='em', port=9398): "
+                                 "Failed to establish a new connection: [Errno 111] Connection refused")
     wrapped = requests.exceptions.ConnectionError(MaxRetryError(None, "/api/", reason=refused))
     requests_mock.post(LOGON, exc=wrapped)
     with pytest.raises(EmError) as caught:
