@@ -1,0 +1,286 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The NAS backup gate: one EM question for many hosts, then a verdict per host.
+
+FOR INTERNAL COLLECTION USE ONLY: this file may change without notice.
+
+The role ``nas_backup_gate`` asks EM once per play. ``plan`` turns the requests of
+every host (its jobs, its max age, how far back to look) into that one question: the
+union of the jobs over the widest window. ``verdict`` then judges one host from the
+shared answer with the host's own jobs, max age and accepted results. Both are pure:
+no requests, and ``now`` can be injected.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from datetime import datetime, timezone
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import RESULTS, parse_age
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import (
+    format_timestamp, parse_timestamp, utc_now,
+)
+
+DEFAULT_MAX_AGE = "24h"
+DEFAULT_LOOKBACK = "7d"
+DEFAULT_ACCEPT_RESULTS = ("Success",)
+NO_JOBS_REASON = "no NAS jobs are configured for this host: set veeam_nas_jobs or nas_backup_gate_jobs"
+UNKNOWN_JOB_REASON = "EM knows no NAS backup job with this name"
+_STOPPED = "Stopped"
+# How a finished session's result reads in a sentence.
+_RESULT_WORDS = {
+    "Success": "succeeded",
+    "Warning": "ended with a warning",
+    "Failed": "failed",
+    "None": "ended without a result",
+}
+
+
+class GateError(Exception):
+    """The shared answer cannot judge a host (a bug in how the role was driven, not bad input)."""
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+def _age(option, value):
+    delta = parse_age(value) if value not in (None, "") else None
+    if delta is None or delta.total_seconds() <= 0:
+        raise EmOptionError(option, value, "expected an age such as 90m, 24h, 7d or 2w")
+    return delta
+
+
+def _jobs(value, option="nas_backup_gate_jobs"):
+    """A job list, de-duplicated in order; a single string is one job name (names may hold commas)."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)):
+        raise EmOptionError(option, value, "expected a list of NAS backup job names")
+    names = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise EmOptionError(option, value, "expected a list of non-empty NAS backup job names")
+        if item not in names:
+            names.append(item)
+    return names
+
+
+def _accept_results(value):
+    results = _jobs(value, "nas_backup_gate_accept_results") if value is not None else list(DEFAULT_ACCEPT_RESULTS)
+    for result in results:
+        if result not in RESULTS:
+            raise EmOptionError("nas_backup_gate_accept_results", result, "expected one of %s" % ", ".join(RESULTS))
+    if not results:
+        raise EmOptionError("nas_backup_gate_accept_results", value, "expected at least one result")
+    return results
+
+
+def _moment(value, option="now"):
+    """``now`` as an aware datetime: None means the current time; strings are ISO-8601."""
+    if value is None or value == "":
+        return utc_now()
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    try:
+        parsed = parse_timestamp(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise EmOptionError(option, value, "expected an ISO-8601 date-time such as 2026-11-22T06:00:00Z")
+    return parsed
+
+
+def normalise_request(request):
+    """One host's request -> ``{host, jobs, max_age, lookback}``, checked (EmOptionError)."""
+    if not isinstance(request, dict):
+        raise EmOptionError("request", request, "expected a mapping with host, jobs, max_age and lookback")
+    max_age = DEFAULT_MAX_AGE if request.get("max_age") is None else request["max_age"]
+    lookback = DEFAULT_LOOKBACK if request.get("lookback") is None else request["lookback"]
+    _age("nas_backup_gate_max_age", max_age)
+    _age("nas_backup_gate_lookback", lookback)
+    return dict(host=request.get("host"), jobs=_jobs(request.get("jobs")),
+                max_age=str(max_age).strip(), lookback=str(lookback).strip())
+
+
+# -- the one question for the whole play ----------------------------------------------------
+
+def _usable_requests(requests):
+    """``(checked request, predicted)`` pairs. A *predicted* request (a host of another serial
+    batch, read from its inventory) that is invalid is left out: that host reports its own
+    error when its batch runs, instead of failing every host now."""
+    if not isinstance(requests, (list, tuple)):
+        raise EmOptionError("requests", requests, "expected a list of per-host requests")
+    usable = []
+    for request in requests:
+        predicted = isinstance(request, dict) and bool(request.get("predicted"))
+        try:
+            usable.append((normalise_request(request), predicted))
+        except EmOptionError:
+            if not predicted:
+                raise
+    return usable
+
+
+def _question(requests):
+    """The union of the jobs and the widest window of the requests that have jobs."""
+    job_names, window_text, window = [], DEFAULT_MAX_AGE, None
+    for request in requests:
+        if not request["jobs"]:
+            continue  # a host without jobs fails on its own; it asks EM nothing
+        job_names.extend(name for name in request["jobs"] if name not in job_names)
+        for text in (request["max_age"], request["lookback"]):
+            delta = parse_age(text)
+            if window is None or delta > window:
+                window_text, window = text, delta
+    return job_names, window_text, window or parse_age(DEFAULT_MAX_AGE)
+
+
+def _covers(cached, scope, requests):
+    """Whether an earlier answer of the same play (``scope``) already holds what ``requests`` need."""
+    if not isinstance(cached, dict) or scope is None or cached.get("scope") != scope:
+        return False
+    job_names, dummy, window = _question(requests)
+    return (set(job_names) <= set(cached.get("job_names") or [])
+            and window.total_seconds() <= int(cached.get("window_seconds") or 0))
+
+
+def plan(requests, now=None, scope=None, cached=None):
+    """The union of every host's jobs over the widest window, as one EM query.
+
+    ``created_after`` is absolute (``checked_at`` minus the window), so the query and the
+    verdicts, which judge at ``checked_at``, measure ages from the same instant.
+    ``query`` is false when there is nothing to ask, or when ``cached`` (an earlier answer
+    with the same ``scope``, e.g. from the first serial batch) already covers the requests
+    that are not predicted: predictions only widen a query, they never cause one.
+    """
+    moment = _moment(now)
+    checked = _usable_requests(requests)
+    job_names, window_text, window = _question([request for request, dummy in checked])
+    actual = [request for request, predicted in checked if not predicted]
+    needed = _question(actual)[0]
+    return dict(
+        job_names=sorted(job_names),
+        window=window_text,
+        window_seconds=int(window.total_seconds()),
+        checked_at=format_timestamp(moment),
+        created_after=format_timestamp(moment - window),
+        scope=scope,
+        requests=[request for request, dummy in checked],
+        query=bool(needed) and not _covers(cached, scope, actual),
+    )
+
+
+# -- one host's verdict --------------------------------------------------------------------
+
+def _ago(delta):
+    """``3d 8h ago`` / ``2h 5m ago`` / ``12m ago``: a rough age a person reads at a glance."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        parts = ["%dd" % days] + (["%dh" % hours] if hours else [])
+    elif hours:
+        parts = ["%dh" % hours] + (["%dm" % mins] if mins else [])
+    else:
+        parts = ["%dm" % mins]
+    return " ".join(parts) + " ago"
+
+
+def _newest_finished(sessions):
+    """job name -> its newest finished session in the answer (running ones are not judged)."""
+    newest = {}
+    for session in sessions or []:
+        if not isinstance(session, dict) or session.get("state") != _STOPPED:
+            continue
+        try:
+            created = parse_timestamp(session.get("creation_time"))
+        except ValueError:
+            created = None
+        name = session.get("job_name")
+        if created is None or name is None:
+            continue
+        best = newest.get(name)
+        if best is None or created > best[0]:
+            newest[name] = (created, session)
+    return newest
+
+
+def _check_answer(answer, jobs, max_age):
+    """The answer must have been asked for these jobs over at least this window."""
+    if not isinstance(answer, dict) or "sessions" not in answer:
+        raise GateError("there is no answer from EM to judge these jobs by (did the query task run?): %s"
+                        % ", ".join(jobs))
+    missing = [name for name in jobs if name not in (answer.get("job_names") or [])]
+    if missing:
+        raise GateError("the answer from EM was not asked for these jobs: %s" % ", ".join(missing))
+    if max_age.total_seconds() > int(answer.get("window_seconds") or 0):
+        raise GateError("the answer from EM covers only the last %s, less than the max age asked for"
+                        % answer.get("window"))
+
+
+def _judge_session(job_name, session, created, accept):
+    result = session.get("result") or "None"
+    words = _RESULT_WORDS.get(result, "ended with result %s" % result)
+    reason = "%s: newest finished session %s at %s" % (job_name, words, format_timestamp(created))
+    if session.get("failure_message"):
+        reason += ": %s" % session["failure_message"]
+    elif result == "Failed":
+        reason += " (EM gave no failure message)"
+    passed = result in accept
+    if not passed and result != "Failed":
+        reason += " (accepted results: %s)" % ", ".join(accept)
+    return dict(job_name=job_name, passed=passed, reason=reason, session=session)
+
+
+def _judge_job(job_name, answer, newest, max_age_text, max_age, accept, now):
+    if job_name in (answer.get("unknown_jobs") or []):
+        return dict(job_name=job_name, passed=False, reason="%s: %s" % (job_name, UNKNOWN_JOB_REASON), session=None)
+    found = newest.get(job_name)
+    if found is not None and found[0] >= now - max_age:
+        return _judge_session(job_name, found[1], found[0], accept)
+    reason = "%s: no finished session in the last %s" % (job_name, max_age_text)
+    if found is not None:
+        reason += " (newest finished: %s, %s)" % (format_timestamp(found[0]), _ago(now - found[0]))
+    elif int(answer.get("window_seconds") or 0) > max_age.total_seconds():
+        reason += " (none in the last %s either)" % answer.get("window")
+    return dict(job_name=job_name, passed=False, reason=reason, session=found[1] if found else None)
+
+
+def _summary(entries):
+    failed = [entry for entry in entries if not entry["passed"]]
+    if not failed:
+        return "all %d NAS backup job(s) have an accepted recent backup: %s" % (
+            len(entries), "; ".join(entry["reason"] for entry in entries))
+    return "%d of %d NAS backup job(s) without an accepted recent backup: %s" % (
+        len(failed), len(entries), "; ".join(entry["reason"] for entry in failed))
+
+
+def verdict(answer, jobs, max_age=DEFAULT_MAX_AGE, accept_results=None, now=None):
+    """Judge one host's jobs from the shared answer: ``{passed, jobs, summary, checked_at, max_age}``.
+
+    ``now`` defaults to the answer's ``checked_at`` (the instant the play asked EM).
+    """
+    names = _jobs(jobs)
+    max_age_text = str(DEFAULT_MAX_AGE if max_age is None else max_age).strip()
+    max_age_delta = _age("nas_backup_gate_max_age", max_age_text)
+    accept = _accept_results(accept_results)
+    if not names:
+        return dict(passed=False, jobs=[], summary=NO_JOBS_REASON, checked_at=None, max_age=max_age_text)
+    _check_answer(answer, names, max_age_delta)
+    moment = _moment(now if now is not None else answer.get("checked_at"))
+    newest = _newest_finished(answer.get("sessions"))
+    entries = [_judge_job(name, answer, newest, max_age_text, max_age_delta, accept, moment) for name in names]
+    return dict(
+        passed=all(entry["passed"] for entry in entries),
+        jobs=entries,
+        summary=_summary(entries),
+        checked_at=format_timestamp(moment),
+        max_age=max_age_text,
+    )

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible.errors import AnsibleError, AnsibleFilterError
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_plan import (
+    FilterModule as PlanFilters, nas_backup_gate_plan,
+)
+from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_verdict import (
+    FilterModule as VerdictFilters, nas_backup_gate_verdict,
+)
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # ansible-core before 2.19 trusts every template
+    def trust_as_template(value):
+        return value
+
+NOW = "2026-11-22T06:00:00Z"
+REQUESTS = [
+    {"host": "fs01", "jobs": ["Archived Projects", "Finance Share"], "max_age": "24h"},
+    {"host": "fs02", "jobs": ["Finance Share"], "max_age": "2d", "lookback": "1d"},
+]
+SESSIONS = [
+    {"id": "a1", "job_name": "Archived Projects", "state": "Stopped", "result": "Failed",
+     "creation_time": "2026-11-21T22:00:03Z", "failure_message": "Access is denied"},
+    {"id": "f1", "job_name": "Finance Share", "state": "Stopped", "result": "Success",
+     "creation_time": "2026-11-20T22:00:00Z", "failure_message": None},
+]
+
+
+def render(expression, **variables):
+    templar = Templar(loader=DataLoader(), variables=variables)
+    return templar.template(trust_as_template(expression))
+
+
+def test_the_files_register_their_filters():
+    assert PlanFilters().filters() == {"nas_backup_gate_plan": nas_backup_gate_plan}
+    assert VerdictFilters().filters() == {"nas_backup_gate_verdict": nas_backup_gate_verdict}
+
+
+def test_plan_then_verdict_through_jinja():
+    plan = render("{{ requests | backupgate.veeam_em.nas_backup_gate_plan(now=now, scope='r1') }}",
+                  requests=REQUESTS, now=NOW)
+    assert plan["job_names"] == ["Archived Projects", "Finance Share"]
+    assert plan["window"] == "7d" and plan["created_after"] == "2026-11-15T06:00:00Z" and plan["query"] is True
+    answer = dict(plan, sessions=SESSIONS, unknown_jobs=[])
+    fs01 = render("{{ answer | backupgate.veeam_em.nas_backup_gate_verdict(jobs=jobs) }}",
+                  answer=answer, jobs=REQUESTS[0]["jobs"])
+    assert fs01["passed"] is False
+    assert fs01["jobs"][0]["reason"] == ("Archived Projects: newest finished session failed at "
+                                         "2026-11-21T22:00:03Z: Access is denied")
+    assert fs01["jobs"][1]["reason"] == ("Finance Share: no finished session in the last 24h "
+                                         "(newest finished: 2026-11-20T22:00:00Z, 1d 8h ago)")
+    fs02 = render("{{ answer | backupgate.veeam_em.nas_backup_gate_verdict(jobs=['Finance Share'], max_age='2d') }}",
+                  answer=answer)
+    assert fs02["passed"] is True
+
+
+def test_bad_settings_become_filter_errors_with_one_sentence():
+    with pytest.raises(AnsibleFilterError) as caught:
+        nas_backup_gate_plan([{"host": "fs01", "jobs": ["A"], "max_age": "soon"}])
+    assert caught.value.message == "Option nas_backup_gate_max_age got 'soon': expected an age such as 90m, 24h, 7d or 2w"
+    with pytest.raises(AnsibleFilterError) as caught:
+        nas_backup_gate_verdict({"sessions": []}, ["A"], accept_results=["Great"])
+    assert caught.value.message.startswith("Option nas_backup_gate_accept_results got 'Great'")
+
+
+def test_an_answer_that_does_not_cover_the_host_is_an_error_not_a_verdict():
+    answer = {"job_names": ["A"], "window": "7d", "window_seconds": 604800, "checked_at": NOW,
+              "sessions": [], "unknown_jobs": []}
+    with pytest.raises(AnsibleFilterError) as caught:
+        nas_backup_gate_verdict(answer, ["A", "B"])
+    assert caught.value.message == ("Cannot judge the NAS backups of this host: "
+                                    "the answer from EM was not asked for these jobs: B.")
+
+
+def test_filter_errors_reach_the_template_user():
+    with pytest.raises(AnsibleError, match="Option nas_backup_gate_lookback got '0d'"):
+        render("{{ [{'host': 'fs01', 'jobs': ['A'], 'lookback': '0d'}] | backupgate.veeam_em.nas_backup_gate_plan }}")

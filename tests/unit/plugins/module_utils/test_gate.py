@@ -1,0 +1,264 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, backupgate.veeam_em contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import (
+    NO_JOBS_REASON, GateError, normalise_request, plan, verdict,
+)
+
+NOW = datetime(2026, 11, 22, 6, 0, 0, tzinfo=timezone.utc)
+NOW_TEXT = "2026-11-22T06:00:00Z"
+
+
+def _stamp(hours_ago):
+    return (NOW - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def session(job, hours_ago, result="Success", state="Stopped", failure_message=None):
+    return dict(id="s-%s-%s" % (job, hours_ago), job_name=job, state=state, result=result,
+                creation_time=_stamp(hours_ago), failure_message=failure_message)
+
+
+def answer(sessions, job_names, window="7d", window_seconds=7 * 86400, unknown_jobs=()):
+    return dict(job_names=list(job_names), window=window, window_seconds=window_seconds,
+                checked_at=NOW_TEXT, sessions=list(sessions), unknown_jobs=list(unknown_jobs))
+
+
+def request(host, jobs, max_age="24h", lookback="7d", **extra):
+    return dict(host=host, jobs=jobs, max_age=max_age, lookback=lookback, **extra)
+
+
+# -- plan -------------------------------------------------------------------------------------
+
+def test_plan_unions_jobs_and_takes_the_widest_window():
+    result = plan([
+        request("fs01", ["Projects", "Finance"], max_age="24h", lookback="2d"),
+        request("fs02", ["Finance", "Home"], max_age="3d", lookback="1d"),
+        request("fs03", ["Projects"], max_age="90m", lookback="90m"),
+    ], now=NOW)
+    assert result["job_names"] == ["Finance", "Home", "Projects"]
+    assert result["window"] == "3d"
+    assert result["window_seconds"] == 3 * 86400
+    assert result["checked_at"] == NOW_TEXT
+    assert result["created_after"] == "2026-11-19T06:00:00Z"
+    assert result["query"] is True
+    assert [r["host"] for r in result["requests"]] == ["fs01", "fs02", "fs03"]
+
+
+def test_plan_ignores_hosts_without_jobs_for_the_window_and_asks_nothing_when_nobody_has_jobs():
+    result = plan([request("fs01", [], max_age="30d"), request("fs02", ["A"], lookback="2d")], now=NOW)
+    assert result["job_names"] == ["A"]
+    assert result["window"] == "2d"
+    empty = plan([request("fs01", []), request("fs02", None)], now=NOW)
+    assert empty["job_names"] == [] and empty["query"] is False
+
+
+def test_plan_keeps_job_names_exactly_and_once():
+    odd = 'Q1 "Finance"; Share,=1 ü'
+    result = plan([request("a", [odd, odd, "b"]), request("b", odd)], now=NOW)
+    assert result["job_names"] == [odd, "b"]
+    assert result["requests"][0]["jobs"] == [odd, "b"]
+    assert result["requests"][1]["jobs"] == [odd]  # a single string is one name, commas and all
+
+
+def test_plan_accepts_now_as_text():
+    assert plan([request("a", ["x"])], now="2026-11-22T06:00:00Z")["created_after"] == "2026-11-15T06:00:00Z"
+
+
+@pytest.mark.parametrize("bad, option", [
+    (dict(max_age="3x"), "nas_backup_gate_max_age"),
+    (dict(max_age=""), "nas_backup_gate_max_age"),
+    (dict(max_age="0h"), "nas_backup_gate_max_age"),
+    (dict(lookback="soon"), "nas_backup_gate_lookback"),
+    (dict(jobs=["ok", ""]), "nas_backup_gate_jobs"),
+    (dict(jobs=[1]), "nas_backup_gate_jobs"),
+    (dict(jobs={"a": 1}), "nas_backup_gate_jobs"),
+])
+def test_plan_refuses_bad_settings_naming_the_option(bad, option):
+    settings = request("fs01", ["A"])
+    settings.update(bad)
+    with pytest.raises(EmOptionError) as caught:
+        plan([settings], now=NOW)
+    assert caught.value.option == option
+    assert caught.value.msg.startswith("Option %s got " % option)
+
+
+def test_plan_skips_invalid_predicted_requests_but_not_real_ones():
+    result = plan([request("fs01", ["A"]), request("fs09", ["B"], max_age="soon", predicted=True)], now=NOW)
+    assert result["job_names"] == ["A"]
+    with pytest.raises(EmOptionError):
+        plan([request("fs01", ["A"]), request("fs09", ["B"], max_age="soon")], now=NOW)
+
+
+def test_plan_reuses_a_covering_answer_of_the_same_scope_only():
+    first = plan([request("fs01", ["A", "B"], max_age="24h", lookback="2d")], now=NOW, scope="role-1")
+    cached = dict(first, sessions=[], unknown_jobs=[])
+    later = NOW + timedelta(hours=1)
+    assert plan([request("fs02", ["B"])], now=later, scope="role-1", cached=cached)["query"] is True  # 7d > 2d
+    same = plan([request("fs02", ["B"], lookback="1d")], now=later, scope="role-1", cached=cached)
+    assert same["query"] is False
+    assert plan([request("fs02", ["C"], lookback="1d")], now=later, scope="role-1", cached=cached)["query"] is True
+    assert plan([request("fs02", ["B"], lookback="1d")], now=later, scope="role-2", cached=cached)["query"] is True
+    assert plan([request("fs02", ["B"], lookback="1d")], now=later, scope=None, cached=cached)["query"] is True
+
+
+def test_predictions_widen_the_first_query_but_never_cause_one():
+    first = plan([request("fs01", ["A"]), request("fs04", ["B"], max_age="3d", predicted=True)],
+                 now=NOW, scope="role-1")
+    assert first["job_names"] == ["A", "B"] and first["window"] == "7d" and first["query"] is True
+    cached = dict(first, sessions=[], unknown_jobs=[])
+    # The next batch: fs04 is real now; fs01 (done) and fs09 are predicted with jobs nobody asked for.
+    second = plan([request("fs04", ["B"], max_age="3d"), request("fs01", ["A", "Z"], predicted=True),
+                   request("fs09", ["Y"], predicted=True)], now=NOW, scope="role-1", cached=cached)
+    assert second["query"] is False
+    # Only predicted hosts have jobs: this batch asks nothing.
+    assert plan([request("fs05", []), request("fs09", ["Y"], predicted=True)], now=NOW)["query"] is False
+    # A real need the answer lacks asks again, for the predicted hosts too.
+    third = plan([request("fs05", ["C"]), request("fs09", ["Y"], predicted=True)], now=NOW,
+                 scope="role-1", cached=cached)
+    assert third["query"] is True and third["job_names"] == ["C", "Y"]
+
+
+def test_normalise_request_defaults():
+    assert normalise_request(dict(host="h", jobs=["A"])) == dict(host="h", jobs=["A"], max_age="24h", lookback="7d")
+    with pytest.raises(EmOptionError):
+        normalise_request(["not", "a", "mapping"])
+
+
+# -- verdict ----------------------------------------------------------------------------------
+
+def test_pass_on_a_recent_success():
+    result = verdict(answer([session("Projects", 3)], ["Projects"]), ["Projects"])
+    assert result["passed"] is True
+    job = result["jobs"][0]
+    assert job["passed"] is True and job["job_name"] == "Projects"
+    assert job["reason"] == "Projects: newest finished session succeeded at 2026-11-22T03:00:00Z"
+    assert job["session"]["id"] == "s-Projects-3"
+    assert result["checked_at"] == NOW_TEXT and result["max_age"] == "24h"
+    assert result["summary"].startswith("all 1 NAS backup job(s) have an accepted recent backup")
+
+
+def test_newest_finished_failure_blocks_even_after_an_earlier_success():
+    sessions = [session("Archived Projects", 8, "Failed", failure_message="Access is denied to \\\\fs01\\archive"),
+                session("Archived Projects", 20)]
+    result = verdict(answer(sessions, ["Archived Projects"]), ["Archived Projects"])
+    assert result["passed"] is False
+    assert result["jobs"][0]["reason"] == ("Archived Projects: newest finished session failed at "
+                                           "2026-11-21T22:00:00Z: Access is denied to \\\\fs01\\archive")
+    assert result["summary"] == ("1 of 1 NAS backup job(s) without an accepted recent backup: "
+                                 + result["jobs"][0]["reason"])
+
+
+def test_failure_without_a_message_says_so():
+    result = verdict(answer([session("A", 2, "Failed")], ["A"]), ["A"])
+    assert result["jobs"][0]["reason"].endswith("failed at 2026-11-22T04:00:00Z (EM gave no failure message)")
+
+
+def test_no_finished_session_in_the_window_names_the_newest_one_and_its_age():
+    result = verdict(answer([session("Stale", 4 * 24 + 8)], ["Stale"]), ["Stale"])
+    job = result["jobs"][0]
+    assert job["passed"] is False
+    assert job["reason"] == ("Stale: no finished session in the last 24h "
+                             "(newest finished: 2026-11-17T22:00:00Z, 4d 8h ago)")
+    assert job["session"]["id"] == "s-Stale-104"
+
+
+def test_no_finished_session_at_all_says_how_far_back_it_looked():
+    result = verdict(answer([], ["Quiet"]), ["Quiet"])
+    assert result["jobs"][0]["reason"] == "Quiet: no finished session in the last 24h (none in the last 7d either)"
+    assert result["jobs"][0]["session"] is None
+    narrow = verdict(answer([], ["Quiet"], window="24h", window_seconds=86400), ["Quiet"])
+    assert narrow["jobs"][0]["reason"] == "Quiet: no finished session in the last 24h"
+
+
+def test_a_running_session_is_not_judged():
+    sessions = [session("Busy", 0.2, result="None", state="Working"), session("Busy", 20)]
+    result = verdict(answer(sessions, ["Busy"]), ["Busy"])
+    assert result["passed"] is True
+    assert result["jobs"][0]["session"]["id"] == "s-Busy-20"
+
+
+def test_warning_passes_only_when_accepted():
+    sessions = [session("Home", 5, "Warning", failure_message="Some files were skipped because they are locked.")]
+    closed = verdict(answer(sessions, ["Home"]), ["Home"])
+    assert closed["passed"] is False
+    assert closed["jobs"][0]["reason"] == ("Home: newest finished session ended with a warning at 2026-11-22T01:00:00Z: "
+                                           "Some files were skipped because they are locked. (accepted results: Success)")
+    opened = verdict(answer(sessions, ["Home"]), ["Home"], accept_results=["Success", "Warning"])
+    assert opened["passed"] is True
+    assert "(accepted results" not in opened["jobs"][0]["reason"]
+
+
+def test_an_unknown_job_fails_clearly_and_only_itself():
+    shared = answer([session("Known", 2)], ["Known", "Typo"], unknown_jobs=["Typo"])
+    result = verdict(shared, ["Known", "Typo"])
+    assert result["passed"] is False
+    assert [job["passed"] for job in result["jobs"]] == [True, False]
+    assert result["jobs"][1]["reason"] == "Typo: EM knows no NAS backup job with this name"
+    assert result["jobs"][1]["session"] is None
+    assert verdict(shared, ["Known"])["passed"] is True
+
+
+def test_each_host_uses_its_own_max_age_on_the_shared_answer():
+    shared = answer([session("A", 30)], ["A"], window="3d", window_seconds=3 * 86400)
+    assert verdict(shared, ["A"], max_age="24h")["passed"] is False
+    assert verdict(shared, ["A"], max_age="2d")["passed"] is True
+
+
+def test_verdict_defaults_now_to_the_answer_time_and_takes_an_injected_one():
+    shared = answer([session("A", 23)], ["A"])
+    assert verdict(shared, ["A"])["passed"] is True
+    later = verdict(shared, ["A"], now=NOW + timedelta(hours=2))
+    assert later["passed"] is False
+    assert later["checked_at"] == "2026-11-22T08:00:00Z"
+
+
+def test_a_host_without_jobs_fails_with_a_hint():
+    result = verdict(None, [])
+    assert result == dict(passed=False, jobs=[], summary=NO_JOBS_REASON, checked_at=None, max_age="24h")
+
+
+def test_verdict_refuses_an_answer_that_does_not_cover_the_host():
+    with pytest.raises(GateError, match="not asked for these jobs: B"):
+        verdict(answer([], ["A"]), ["A", "B"])
+    with pytest.raises(GateError, match="covers only the last 24h"):
+        verdict(answer([], ["A"], window="24h", window_seconds=86400), ["A"], max_age="2d")
+    with pytest.raises(GateError, match="no answer from EM"):
+        verdict(None, ["A"])
+
+
+@pytest.mark.parametrize("kwargs, option", [
+    (dict(max_age="tomorrow"), "nas_backup_gate_max_age"),
+    (dict(accept_results=["Success", "Great"]), "nas_backup_gate_accept_results"),
+    (dict(accept_results=[]), "nas_backup_gate_accept_results"),
+    (dict(now="yesterday"), "now"),
+])
+def test_verdict_refuses_bad_settings(kwargs, option):
+    with pytest.raises(EmOptionError) as caught:
+        verdict(answer([], ["A"]), ["A"], **kwargs)
+    assert caught.value.option == option
+
+
+def test_sessions_out_of_order_still_pick_the_newest():
+    sessions = [session("A", 30, "Failed"), session("A", 2), session("A", 10, "Failed")]
+    assert verdict(answer(sessions, ["A"]), ["A"])["jobs"][0]["session"]["id"] == "s-A-2"
+
+
+@pytest.mark.parametrize("minutes, text", [(0.5, "just now"), (12, "12m ago"), (125, "2h 5m ago"),
+                                           (180, "3h ago"), (24 * 60 * 2, "2d ago")])
+def test_ages_read_easily(minutes, text):
+    created = NOW - timedelta(minutes=minutes)
+    stale = dict(job_name="A", state="Stopped", result="Success",
+                 creation_time=created.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    reason = verdict(answer([stale], ["A"]), ["A"], max_age="1s")["jobs"][0]["reason"]
+    assert reason.endswith(", %s)" % text)
