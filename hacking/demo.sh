@@ -10,9 +10,8 @@
 # The playbook gets its connection settings the way a user's would, from the
 # environment: VEEAM_EM_URL, VEEAM_EM_CA_PATH (the simulator's own CA, so TLS is
 # verified), VEEAM_EM_USERNAME and VEEAM_EM_PASSWORD. It runs from the repository root
-# and may write what it produces to $VEEAM_EM_DEMO_DIR (.build/demo/output).
-# The inventory is playbooks/demo_inventory.yml when it exists, else the implicit
-# localhost. Knobs: DEMO_EM_VERSION (default v12), DEMO_SCENARIO (default demo);
+# and writes the report to $DEMO_REPORT_DIR (.build/demo/report).
+# The inventory is playbooks/inventory/example.yml. Knobs: DEMO_EM_VERSION (default v12), DEMO_SCENARIO (default demo);
 # arguments go to ansible-playbook (hacking/demo.sh -v, or make demo ARGS=--check).
 set -euo pipefail
 # shellcheck source=hacking/common.sh
@@ -70,15 +69,27 @@ log "simulator listening at $VEEAM_EM_URL"
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
 # Modules run with the venv's Python, which has requests.
 export ANSIBLE_PYTHON_INTERPRETER=$VENV/bin/python
-# A directory the playbook may write its output (reports) to; kept until the next demo.
-export VEEAM_EM_DEMO_DIR=$state_dir/output
-mkdir -p "$VEEAM_EM_DEMO_DIR"
+# Where the demo's report goes (kept until the next demo).
+export DEMO_REPORT_DIR=$state_dir/report
+mkdir -p "$DEMO_REPORT_DIR"
+# Readable output for a newcomer: no skipped hosts, YAML results (no doubled backslashes).
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_CALLBACK_RESULT_FORMAT=yaml
 cd "$VEEAM_EM_ROOT"
-if [ -f playbooks/demo_inventory.yml ]; then
-    inventory=(-i playbooks/demo_inventory.yml)
-else
-    # Only the implicit localhost (local connection); no "empty inventory" warnings.
-    inventory=()
-    export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-fi
-ansible-playbook "${inventory[@]}" playbooks/demo.yml "$@"
+status=0
+ansible-playbook -i playbooks/inventory/example.yml playbooks/demo.yml "$@" || status=$?
+
+# What the simulated EM saw: the whole demo is a handful of requests, and nothing left open.
+"$VENV/bin/python" - "$state_dir/sim.json" <<'PY' || true
+import json, ssl, sys, urllib.request
+
+with open(sys.argv[1], encoding='utf-8') as handle:
+    sim = json.load(handle)
+context = ssl.create_default_context(cafile=sim['ca_path'])
+with urllib.request.urlopen(sim['control_url'] + '/counters', context=context) as answer:
+    counters = json.load(answer)
+print('The simulated Enterprise Manager answered %d requests for the whole demo (%d logons, %d logoffs,'
+      ' %d logon sessions left open).' % (sum(counters['requests'].values()), counters['logons'],
+                                          counters['logoffs'], counters['open_logon_sessions']))
+PY
+log "report files: $DEMO_REPORT_DIR"
+exit "$status"

@@ -82,11 +82,11 @@ EXAMPLES = r"""
           {{ s.job_name }} {{ s.creation_time }}: {{ s.failure_message }}
           {% endfor %}
 
-- name: The jobs of a host from its variables, with the connection given as keywords
-  ansible.builtin.debug:
-    msg: >-
-      {{ query('backupgate.veeam_em.veeam_nas_sessions', veeam_nas_jobs, latest_per_job=true,
-               url='https://em.example.com:9398', username='CORP\\svc-ansible', password=vault_em_password) }}
+    - name: The jobs of a host from its variables, with the connection given as keywords
+      ansible.builtin.debug:
+        msg: >-
+          {{ query('backupgate.veeam_em.veeam_nas_sessions', veeam_nas_jobs, latest_per_job=true,
+                   url='https://em.example.com:9398', username='CORP\\svc-ansible', password=vault_em_password) }}
 """
 
 RETURN = r"""

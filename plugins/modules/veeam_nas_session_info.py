@@ -59,14 +59,13 @@ EXAMPLES = r"""
     created_after: 24h
   register: latest
 
-- name: Connection options once for the whole play
-  hosts: localhost
+- name: Connection options once for a block (or a play) of tasks
   module_defaults:
     group/backupgate.veeam_em.veeam_em:
       url: https://em.example.com:9398
       username: CORP\svc-ansible
       password: "{{ vault_em_password }}"
-  tasks:
+  block:
     - name: Failed or warned sessions of two jobs this week
       backupgate.veeam_em.veeam_nas_session_info:
         job_name:

@@ -108,7 +108,7 @@ class TestScenarios:
         newest = {name: max(j.sessions, key=lambda s: s.created) for name, j in jobs.items()}
         assert newest["fs02 Finance"].result == "Failed" and "Access is denied" in newest["fs02 Finance"].failure_message
         assert newest["nas01 Media Archive"].created == START - timedelta(days=4)
-        assert newest["fs02 Engineering"].state == "Working"
+        assert newest["fs03 Engineering"].state == "Working"
         assert all(newest[n].result == "Success" for n in ("fs01 Projects", "fs01 Home Drives"))
         assert sum(1 for s in data.sessions if s.job.is_nas) == 15
 
