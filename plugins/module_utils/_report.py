@@ -161,13 +161,27 @@ def job_summary(job_name, sessions, now, older_success=None):
     return dict((key, summary[key]) for key in JOB_KEYS)
 
 
-def job_status(job, unknown_jobs=()):
-    """One word for the colour of a job: success, warning, failed, running, none or unknown."""
+def job_status(job, unknown_jobs=(), stale_before=None):
+    """One word for the colour of a job: success, warning, failed, stale, running, none or unknown.
+
+    ``stale``: the newest finished session succeeded (or warned) but started
+    before ``stale_before``, so a gate with the report's max_age would refuse it.
+    """
     if job["job_name"] in unknown_jobs:
         return "unknown"
+    if job["last_result"] in ("Success", "Warning"):
+        started = parse_timestamp(job.get("last_session_time"))
+        if stale_before is not None and started is not None and started < stale_before:
+            return "stale"
     if job["last_result"] in ("Success", "Warning", "Failed"):
         return job["last_result"].lower()
     return "running" if job["running"] else "none"
+
+
+def job_statuses(report):
+    """The status of every job of a built report, judged by its max_age at the moment it was made."""
+    stale_before = parse_timestamp(report["generated_at"]) - parse_age(report["max_age"])
+    return [job_status(job, report["unknown_jobs"], stale_before) for job in report["jobs"]]
 
 
 # -- verdicts -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from html import escape
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import (
-    job_status, is_finished,
+    job_statuses, is_finished,
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
     NOTHING, STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
@@ -31,8 +31,8 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import p
 
 _UTC = timezone.utc
 _ICONS = dict(success=u"\u2714", warning=u"\u26a0", failed=u"\u2716", running=u"\u25b6",
-              none=u"\u25cb", unknown="?")
-_STATUS_ORDER = ("failed", "warning", "unknown", "none", "running", "success")
+              none=u"\u25cb", unknown="?", stale=u"\u25f7")
+_STATUS_ORDER = ("failed", "stale", "warning", "unknown", "none", "running", "success")
 # Timeline drawing units: the SVG is 1000 wide and stretched to the column.
 _LANE_WIDTH = 1000.0
 _MIN_BAR = 3.0
@@ -42,7 +42,7 @@ _MAX_TICKS = 8
 _STYLE = u"""
 :root{--success:#1a7f37;--success-bg:#dafbe1;--success-bar:#2da44e;--warning:#7d4e00;--warning-bg:#fff1b8;
 --warning-bar:#d4a72c;--failed:#b3141f;--failed-bg:#ffebe9;--failed-bar:#e5534b;--running:#0550ae;
---running-bg:#ddf4ff;--running-bar:#218bff;--none:#57606a;--none-bg:#eaeef2;--line:#d0d7de;--muted:#57606a}
+--running-bg:#ddf4ff;--running-bar:#218bff;--stale:#9a3412;--stale-bg:#ffedd5;--stale-bar:#f97316;--none:#57606a;--none-bg:#eaeef2;--line:#d0d7de;--muted:#57606a}
 *{box-sizing:border-box}
 body{margin:0;background:#f6f8fa;color:#1f2328;
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif}
@@ -67,13 +67,16 @@ tr.job>th{border-left:6px solid var(--none)}
 .st-warning{color:var(--warning);background:var(--warning-bg);border-color:var(--warning)}
 .st-failed{color:var(--failed);background:var(--failed-bg);border-color:var(--failed)}
 .st-running{color:var(--running);background:var(--running-bg);border-color:var(--running)}
+.st-stale{color:var(--stale);background:var(--stale-bg);border-color:var(--stale)}
 .st-none,.st-unknown{color:var(--none);background:var(--none-bg);border-color:var(--none)}
 tr[data-status=success]>th,.host li.v-pass{border-left-color:var(--success)}
 tr[data-status=warning]>th{border-left-color:var(--warning-bar)}
 tr[data-status=failed]>th,.host li.v-fail{border-left-color:var(--failed)}
 tr[data-status=running]>th{border-left-color:var(--running)}
+tr[data-status=stale]>th{border-left-color:var(--stale-bar)}
 .tally .st-success{border-left-color:var(--success)}.tally .st-warning{border-left-color:var(--warning-bar)}
 .tally .st-failed{border-left-color:var(--failed)}.tally .st-running{border-left-color:var(--running)}
+.tally .st-stale{border-left-color:var(--stale-bar)}
 .tally .st-none,.tally .st-unknown{border-left-color:var(--none)}
 .tally li{background:#fff;color:inherit}
 .timeline{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 14px 12px}
@@ -323,7 +326,7 @@ def _sessions_by_job(report):
 def render_html(report):
     """The whole page as one string."""
     unknown = report["unknown_jobs"]
-    statuses = [job_status(job, unknown) for job in report["jobs"]]
+    statuses = job_statuses(report)
     by_job = _sessions_by_job(report)
     notice = u""
     if unknown:

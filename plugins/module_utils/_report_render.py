@@ -21,7 +21,7 @@ import io
 import json
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import JOB_KEYS, job_status
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import JOB_KEYS, job_statuses
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_html import render_html
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
     STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
@@ -65,8 +65,8 @@ def _md_row(cells):
     return "| " + " | ".join(cells) + " |"
 
 
-def _md_job_row(job, unknown):
-    status = STATUS_LABELS[job_status(job, unknown)]
+def _md_job_row(job, status):
+    status = STATUS_LABELS[status]
     if job["running"] and job["last_result"]:
         status += " (running now)"
     return _md_row([
@@ -109,7 +109,7 @@ def render_markdown(report):
     if unknown:
         lines += ["Enterprise Manager has no file share backup job named: %s." % ", ".join(_md(n) for n in unknown), ""]
     lines += [_md_row(_MD_HEADER), _md_row(["---"] * len(_MD_HEADER))]
-    lines += [_md_job_row(job, unknown) for job in report["jobs"]]
+    lines += [_md_job_row(job, status) for job, status in zip(report["jobs"], job_statuses(report))]
     if not report["jobs"]:
         lines.append("No file share backup job had a session in the window.")
     lines.append("")
@@ -118,11 +118,9 @@ def render_markdown(report):
 
 def render_text(report):
     """Short lines for a person reading the play output."""
-    unknown = report["unknown_jobs"]
     lines = ["NAS backup report %s, window %s: %d job(s), %d host(s)"
              % (report["generated_at"], report["window"], len(report["jobs"]), len(report["hosts"]))]
-    for job in report["jobs"]:
-        status = job_status(job, unknown)
+    for job, status in zip(report["jobs"], job_statuses(report)):
         rate = ("%s of %d finished session(s) succeeded" % (format_rate(job["success_rate"]), job["session_count"])
                 if job["session_count"] else "no finished session in the window")
         lines.append("%s: %s%s, last success %s, %s" % (

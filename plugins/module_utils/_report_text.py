@@ -19,7 +19,7 @@ NOTHING = u"\u2014"  # an em dash: "no value" in a table cell
 # job_status() word -> what a person reads (never colour alone).
 STATUS_LABELS = dict(
     success="Success", warning="Warning", failed="Failed",
-    running="Running", none="No session", unknown="Unknown job",
+    running="Running", none="No session", unknown="Unknown job", stale="Stale",
 )
 
 

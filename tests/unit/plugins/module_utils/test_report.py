@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import (
-    JOB_KEYS, build_report, host_jobs, job_status, job_summary, make_plan, report_job_names,
+    JOB_KEYS, build_report, host_jobs, job_status, job_statuses, job_summary, make_plan, report_job_names,
 )
 
 NOW = datetime(2026, 11, 22, 21, 0, 0, tzinfo=timezone.utc)
@@ -178,6 +178,18 @@ def test_summary_of_a_job_that_only_runs():
 ])
 def test_job_status(job, unknown, status):
     assert job_status(job, unknown) == status
+
+
+@pytest.mark.parametrize("result, started, status", [
+    ("Success", "2026-11-18T21:00:00Z", "stale"),
+    ("Warning", "2026-11-18T21:00:00Z", "stale"),
+    ("Failed", "2026-11-18T21:00:00Z", "failed"),
+    ("Success", "2026-11-22T01:00:00Z", "success"),
+])
+def test_a_success_older_than_max_age_is_stale(result, started, status):
+    job = dict(job_name="A", last_result=result, last_session_time=started, running=False)
+    report = dict(generated_at="2026-11-22T21:00:00Z", max_age="24h", unknown_jobs=[], jobs=[job])
+    assert job_statuses(report) == [status]
 
 
 # -- job list and hosts ---------------------------------------------------------------------

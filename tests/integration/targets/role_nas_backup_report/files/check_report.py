@@ -27,7 +27,7 @@ JOB_KEYS = ["job_name", "last_result", "last_session_time", "last_success_time",
 EXACT_KEYS = ["last_result", "success_rate", "session_count", "running", "mean_duration_seconds",
               "last_duration_seconds"]
 LABELS = {"success": "Success", "warning": "Warning", "failed": "Failed", "running": "Running",
-          "none": "No session", "unknown": "Unknown job"}
+          "none": "No session", "unknown": "Unknown job", "stale": "Stale"}
 FILES = {"html": "nas_backup_report.html", "markdown": "nas_backup_report.md",
          "csv": "nas_backup_report.csv", "json": "nas_backup_report.json"}
 # Ages are rounded to 0.01 h and measured between times cut to whole seconds.
