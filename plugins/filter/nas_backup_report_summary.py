@@ -20,13 +20,13 @@ description:
     the number of finished sessions, whether one is running, and the mean and last duration.
   - Per host, a verdict on each of its jobs by the rule of the P(backupgate.veeam_em.nas_backup_gate#role) role
     (the same code as P(backupgate.veeam_em.nas_backup_gate_verdict#filter)), the newest finished session
-    (running ones are not judged) must be at most O(plan.max_age) old and end with one of O(plan.accept_results).
+    (running ones are not judged) must be at most C(plan.max_age) old and end with one of C(plan.accept_results).
   - It does not talk to Enterprise Manager; the same input always gives the same report.
 positional: _input
 options:
   _input:
     description:
-      - Sessions as M(backupgate.veeam_em.veeam_nas_session_info) returns them, created since O(plan.since).
+      - Sessions as M(backupgate.veeam_em.veeam_nas_session_info) returns them, created since C(plan.since).
     type: list
     elements: dict
     required: true
@@ -85,7 +85,7 @@ _value:
   type: dict
   contains:
     generated_at:
-      description: The moment of the report (O(plan.now)), ISO-8601 UTC.
+      description: The moment of the report (C(plan.now)), ISO-8601 UTC.
       type: str
       sample: "2026-11-22T21:00:00Z"
     window:
