@@ -28,8 +28,8 @@ sanity: ## ansible-test sanity --local --python 3.11
 units: ## ansible-test units in a venv with tests/unit/requirements.txt
 	@$(ANSIBLE_TEST) units --venv --python $(PYTHON_VERSION) $(ARGS)
 
-integration: ## ansible-test integration --local (all targets)
-	@$(ANSIBLE_TEST) integration --local --python $(PYTHON_VERSION) $(ARGS)
+integration: ## ansible-test integration --local (all targets, in two parallel shards)
+	@hacking/integration.sh $(ARGS)
 
 lint: ## ansible-lint, production profile
 	@hacking/lint.sh $(ARGS)
