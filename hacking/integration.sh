@@ -41,9 +41,18 @@ cp -a "$COLLECTION_TREE" "$second_root/ansible_collections/$COLLECTION_NAMESPACE
 rm -rf "$second_root/ansible_collections/$COLLECTION_NAMESPACE/$COLLECTION_NAME/tests/output"
 trees=("$COLLECTION_TREE" "$second_root/ansible_collections/$COLLECTION_NAMESPACE/$COLLECTION_NAME")
 
+# The first ansible-test run of a HOME creates an SSH key pair there; two at once race
+# for it. So the second shard starts once the first has made it (or has ended).
+ssh_key=$HOME/.ansible/test/id_rsa
 pids=()
 for shard in 0 1; do
     [ -n "${shards[shard]:-}" ] || continue
+    if [ "$shard" = 1 ]; then
+        for _ in $(seq 600); do
+            { [ -f "$ssh_key" ] && [ -f "$ssh_key.pub" ]; } || ! kill -0 "${pids[0]}" 2>/dev/null && break
+            sleep 0.2
+        done
+    fi
     log "shard $((shard + 1)): ${shards[shard]}"
     # shellcheck disable=SC2086  # the target names are words
     (cd "${trees[shard]}" && exec ansible-test integration --local --python "$PYTHON_VERSION" ${shards[shard]}) \

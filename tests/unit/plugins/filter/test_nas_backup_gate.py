@@ -10,21 +10,14 @@ __metaclass__ = type
 import pytest
 
 from ansible.errors import AnsibleError, AnsibleFilterError
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
 
+from ansible_collections.backupgate.veeam_em.tests.unit.plugins.filter.templating import render
 from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_plan import (
     FilterModule as PlanFilters, nas_backup_gate_plan,
 )
 from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_verdict import (
     FilterModule as VerdictFilters, nas_backup_gate_verdict,
 )
-
-try:
-    from ansible.template import trust_as_template
-except ImportError:  # ansible-core before 2.19 trusts every template
-    def trust_as_template(value):
-        return value
 
 NOW = "2026-11-22T06:00:00Z"
 REQUESTS = [
@@ -37,11 +30,6 @@ SESSIONS = [
     {"id": "f1", "job_name": "Finance Share", "state": "Stopped", "result": "Success",
      "creation_time": "2026-11-20T22:00:00Z", "failure_message": None},
 ]
-
-
-def render(expression, **variables):
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return templar.template(trust_as_template(expression))
 
 
 def test_the_files_register_their_filters():

@@ -15,14 +15,8 @@ import json
 import pytest
 
 from ansible.errors import AnsibleError
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
 
-try:
-    from ansible.template import trust_as_template
-except ImportError:  # ansible-core before 2.19 trusts every template
-    def trust_as_template(value):
-        return value
+from ansible_collections.backupgate.veeam_em.tests.unit.plugins.filter.templating import render
 
 NOW = "2026-11-22T21:00:00Z"
 SESSIONS = [
@@ -33,11 +27,6 @@ SESSIONS = [
     dict(job_name="Finance", state="Stopped", result="Failed", creation_time="2026-11-21T19:00:00Z",
          end_time="2026-11-21T19:10:00Z", duration_seconds=600.0, failure_message="Access is denied"),
 ]
-
-
-def render(expression, **variables):
-    templar = Templar(loader=DataLoader(), variables=variables)
-    return templar.template(trust_as_template(expression))
 
 
 def plan(**options):
