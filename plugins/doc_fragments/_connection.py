@@ -63,7 +63,7 @@ options:
     description:
       - How many times a read (and the logoff) is sent again after a transport error
         or an answer of 502, 503 or 504, with a growing pause in between.
-      - The logon is retried the same way. Actions such as a stop are sent again only after a 503, which means EM did not act.
+      - The logon is retried the same way. Actions such as a stop are never sent twice.
     type: int
     default: 3
 notes:

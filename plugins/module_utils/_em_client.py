@@ -229,7 +229,7 @@ class EmClient:
                     self._backoff(attempt)
                     continue
                 raise EmError("Could not reach EM for %s %s: %s." % (method, _path_of(url), _reason(exc)), url=url)
-            retryable = response.status_code in RETRY_STATUSES if idempotent else response.status_code == 503
+            retryable = idempotent and response.status_code in RETRY_STATUSES
             if retryable and attempt <= self.retries:
                 self._backoff(attempt)
                 continue

@@ -21,6 +21,8 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import (
 
 # EM's default page is 100; larger pages mean fewer round trips for long histories.
 PAGE_SIZE = 500
+# Pages read past EM's page count while the last one came back full (see query_entities).
+_EXTRA_PAGES = 3
 # Session UIDs per task-session query, to keep the URL of one request short.
 _TASK_QUERY_CHUNK = 40
 NAS_JOB_TYPE = "NasBackup"
@@ -132,13 +134,17 @@ def query_entities(client, query_type, filter_expression, sort_desc=None, page_s
             params.append(("sortDesc", sort_desc))
         params += [("pageSize", str(page_size)), ("page", str(page_number)), ("filter", filter_expression)]
         page = client.get("query", params=params) or {}
-        yield from _entities_of(page)
+        entities = _entities_of(page)
+        yield from entities
         paging = page.get("paginginfo") or {}
         if pages_count is None:
             # Counted once: sessions that arrive while we page must not make us loop for ever.
             pages_count = int(paging.get("pagescount") or 1)
         page_number += 1
-        if page_number > pages_count:
+        # A session that starts while we read pushes every later one down a place, so a
+        # full last page may have pushed one onto a page EM did not count: read on a little.
+        full = len(entities) >= int(paging.get("pagesize") or page_size)
+        if page_number > pages_count and not (full and page_number <= pages_count + _EXTRA_PAGES):
             return
 
 

@@ -20,7 +20,8 @@ description:
   - The stop goes to C(POST /api/nas/jobs/<job>/stop), the documented file share route. Where EM refuses that route
     (answers 400, 404, 405 or 501), the session's own C(Stop) link is used instead.
   - EM answers a stop with a task. The module follows that task, with the same EM logon session, until it is done,
-    and fails with EM's own message when the task reports no success.
+    and fails with EM's own message when the task reports no success, unless the session turns out to have
+    ended by itself in the meantime, in which case nothing was stopped and the task reports no change.
   - With O(wait=true) the module then reads the session until EM reports it C(Stopped). O(wait_timeout) bounds all of
     this waiting in wall-clock time.
   - A session that is already C(Stopping) is not sent a second stop; with O(wait=true) the module waits for it.
@@ -316,13 +317,17 @@ def _stop(module, client, session):
     params = module.params
     if module.check_mode:
         msg = "Would stop %s (%s, %s%%)." % (_about(session), session["state"], session["progress"])
-        return dict(msg=msg, session=session), (STOPPED if params["wait"] else STOPPING)
+        return dict(msg=msg, session=session, changed=True), (STOPPED if params["wait"] else STOPPING)
     stopped, task = stop_session(client, session, params["wait"], params["wait_timeout"], params["poll_interval"])
+    if task["success"] is False:
+        # EM refused the stop because the session had just ended by itself.
+        msg = "Nothing was stopped: %s ended by itself before EM acted on the stop." % _about(stopped)
+        return dict(msg=msg, session=stopped, task=task, changed=False), stopped["state"]
     if is_stopped(stopped):
         msg = "Stopped %s." % _about(stopped)
     else:
         msg = "EM accepted the stop of %s; it is %s now." % (_about(stopped), stopped["state"])
-    return dict(msg=msg, session=stopped, task=task), stopped["state"]
+    return dict(msg=msg, session=stopped, task=task, changed=True), stopped["state"]
 
 
 def run(module, client, target):
@@ -334,7 +339,6 @@ def run(module, client, target):
         after = (result["session"] or {}).get("state")
     else:
         result, after = _stop(module, client, session)
-        result["changed"] = True
     if module._diff:
         result["diff"] = _diff(session, after)
     return result

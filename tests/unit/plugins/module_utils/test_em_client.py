@@ -169,6 +169,14 @@ def test_reads_are_retried_after_a_dropped_connection(em):
         assert c.get("nas/jobs") == {"refs": []}
 
 
+def test_actions_are_never_sent_twice_even_after_a_503(em):
+    em.post(BASE + "nas/jobs/j/stop", [{"status_code": 503}, {"status_code": 202, "json": {}}])
+    with client() as c:
+        with pytest.raises(EmError, match="503"):
+            c.post("nas/jobs/j/stop")
+    assert len([r for r in em.request_history if r.method == "POST"]) == 2  # logon + one stop
+
+
 def test_actions_are_not_retried_on_502_or_transport_errors(em):
     em.post(BASE + "nas/jobs/j/stop", [{"status_code": 502}, {"status_code": 202, "json": {}}])
     with client() as c:

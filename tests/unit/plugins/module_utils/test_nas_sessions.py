@@ -159,3 +159,27 @@ def test_query_string_encoding_of_hostile_names():
     from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import EmClient
     url = EmClient("https://em:9398", "u", "p").url_for("query", [("filter", query.filter_expression())])
     assert parse_qs(urlsplit(url).query)["filter"] == [query.filter_expression()]
+
+
+class ShiftingClient(FakeClient):
+    """A new session starts right after the first page was read."""
+
+    def get(self, path, params=None):
+        answer = super(ShiftingClient, self).get(path, params)
+        if path == "query" and len(self.calls) == 1:
+            self.entities.insert(0, lower_keys(entity(99999)))
+        return answer
+
+
+def test_a_session_pushed_past_the_counted_pages_is_still_read():
+    client = ShiftingClient([entity(n) for n in range(1000)])
+    sessions = find_sessions(client, SessionQuery())[0]
+    # All 1000 that existed when we started, whatever started meanwhile.
+    assert set(entity(n)["UID"] for n in range(1000)) <= set(s["uid"] for s in sessions)
+    assert [int(params["page"]) for path, params in client.calls] == [1, 2, 3]
+
+
+def test_a_short_last_page_ends_the_reading():
+    client = FakeClient([entity(n) for n in range(700)])
+    find_sessions(client, SessionQuery())
+    assert [int(params["page"]) for path, params in client.calls] == [1, 2]

@@ -105,6 +105,17 @@ def test_check_mode_reads_reports_and_sends_no_stop(capsys, em):
                            ("DELETE", "/api/logonsessions/44cfbdbe-5a95-4156-8867-91f069b7c2cc")]
 
 
+def test_a_session_that_ended_before_the_stop_arrived_is_no_change(capsys, em):
+    em.get(BASE + "backupSessions/" + SESSION_ID, [{"json": entity("Working")}, {"json": entity("Stopped")}])
+    em.post(BASE + "nas/jobs/%s/stop" % JOB_ID, status_code=202,
+            json={"TaskId": "task-1", "State": "Finished", "Operation": "StopNasJob",
+                  "Result": {"Success": False, "Message": 'Job "Archived Projects" is not running.'}})
+    result = run_module(capsys, session_id=SESSION_ID)
+    assert result["changed"] is False
+    assert result["msg"].startswith("Nothing was stopped: session Archived Projects@2026-11-21 22:00:03")
+    assert result["task"]["success"] is False and result["session"]["state"] == "Stopped"
+
+
 def test_an_already_stopped_session_is_no_change_and_no_post(capsys, em):
     em.get(BASE + "backupSessions/" + SESSION_ID, json=entity("Stopped"))
     result = run_module(capsys, diff=True, session_id="urn:veeam:BackupJobSession:" + SESSION_ID)
