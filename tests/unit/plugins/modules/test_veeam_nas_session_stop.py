@@ -17,8 +17,6 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.backupgate.veeam_em.plugins.modules import veeam_nas_session_stop
 
@@ -50,21 +48,17 @@ def em(requests_mock):
     return requests_mock
 
 
-def run_module(capsys, check_mode=False, diff=False, **options):
-    args = dict(url="https://em.example.com:9398", username="svc", password=PASSWORD,
-                _ansible_check_mode=check_mode, _ansible_diff=diff)
-    args.update(options)
-    # The args channel of AnsibleModule before 2.19's patch_module_args; it still works there.
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-    basic._ANSIBLE_PROFILE = "legacy"
-    try:
-        with pytest.raises(SystemExit):
-            veeam_nas_session_stop.main()
-    finally:
-        basic._ANSIBLE_ARGS = None
-    out = capsys.readouterr().out
-    assert TOKEN not in out and PASSWORD not in out
-    return json.loads(out)
+@pytest.fixture
+def stop(run_module):
+    """Run the module with these options (through conftest's run_module); nothing secret may reach its result."""
+    def _stop(check_mode=False, diff=False, **options):
+        args = dict(url="https://em.example.com:9398", username="svc", password=PASSWORD)
+        args.update(options)
+        result = run_module(veeam_nas_session_stop.main, args, check_mode=check_mode, diff=diff)[0]
+        text = json.dumps(result)
+        assert TOKEN not in text and PASSWORD not in text
+        return result
+    return _stop
 
 
 def methods(requests_mock):
@@ -78,24 +72,24 @@ def methods(requests_mock):
     (dict(job_id="urn:veeam:Job:nope"), "job_id"),
     (dict(job_name=""), "job_name"),
 ])
-def test_bad_options_fail_naming_option_and_value_before_any_request(capsys, requests_mock, options, option):
-    result = run_module(capsys, **options)
+def test_bad_options_fail_naming_option_and_value_before_any_request(stop, requests_mock, options, option):
+    result = stop(**options)
     assert result["failed"] is True
     assert result["msg"].startswith("Option %s got " % option)
     assert requests_mock.request_history == []
 
 
 @pytest.mark.parametrize("options", [dict(), dict(session_id=SESSION_ID, job_name="Archived Projects")])
-def test_exactly_one_target_option_is_required(capsys, requests_mock, options):
-    result = run_module(capsys, **options)
+def test_exactly_one_target_option_is_required(stop, requests_mock, options):
+    result = stop(**options)
     assert result["failed"] is True
     assert "session_id" in result["msg"] and "job_name" in result["msg"]
     assert requests_mock.request_history == []
 
 
-def test_check_mode_reads_reports_and_sends_no_stop(capsys, em):
+def test_check_mode_reads_reports_and_sends_no_stop(stop, em):
     em.get(BASE + "backupSessions/" + SESSION_ID, json=entity("Working"))
-    result = run_module(capsys, check_mode=True, diff=True, session_id=SESSION_ID)
+    result = stop(check_mode=True, diff=True, session_id=SESSION_ID)
     assert result["changed"] is True
     assert result["msg"] == ("Would stop session Archived Projects@2026-11-21 22:00:03 of job Archived Projects "
                              "(Working, 42%).")
@@ -105,48 +99,48 @@ def test_check_mode_reads_reports_and_sends_no_stop(capsys, em):
                            ("DELETE", "/api/logonsessions/44cfbdbe-5a95-4156-8867-91f069b7c2cc")]
 
 
-def test_a_session_that_ended_before_the_stop_arrived_is_no_change(capsys, em):
+def test_a_session_that_ended_before_the_stop_arrived_is_no_change(stop, em):
     em.get(BASE + "backupSessions/" + SESSION_ID, [{"json": entity("Working")}, {"json": entity("Stopped")}])
     em.post(BASE + "nas/jobs/%s/stop" % JOB_ID, status_code=202,
             json={"TaskId": "task-1", "State": "Finished", "Operation": "StopNasJob",
                   "Result": {"Success": False, "Message": 'Job "Archived Projects" is not running.'}})
-    result = run_module(capsys, session_id=SESSION_ID)
+    result = stop(session_id=SESSION_ID)
     assert result["changed"] is False
     assert result["msg"].startswith("Nothing was stopped: session Archived Projects@2026-11-21 22:00:03")
     assert result["task"]["success"] is False and result["session"]["state"] == "Stopped"
 
 
-def test_an_already_stopped_session_is_no_change_and_no_post(capsys, em):
+def test_an_already_stopped_session_is_no_change_and_no_post(stop, em):
     em.get(BASE + "backupSessions/" + SESSION_ID, json=entity("Stopped"))
-    result = run_module(capsys, diff=True, session_id="urn:veeam:BackupJobSession:" + SESSION_ID)
+    result = stop(diff=True, session_id="urn:veeam:BackupJobSession:" + SESSION_ID)
     assert result["changed"] is False
     assert result["session"]["state"] == "Stopped"
     assert result["diff"] == {"before": {"state": "Stopped"}, "after": {"state": "Stopped"}}
     assert [m for m in methods(em) if m[0] == "POST"] == [("POST", "/api/sessionmngr/")]
 
 
-def test_a_job_running_nothing_reports_its_newest_session(capsys, em):
+def test_a_job_running_nothing_reports_its_newest_session(stop, em):
     em.get(BASE + "query", [{"json": query_page([])}, {"json": query_page([entity("Stopped")])}])
     em.get(BASE + "nas/jobs", json={"Refs": [{"UID": "urn:veeam:NasJob:" + JOB_ID, "Name": "Archived Projects"}]})
-    result = run_module(capsys, job_name="Archived Projects")
+    result = stop(job_name="Archived Projects")
     assert result["changed"] is False
     assert result["session"]["id"] == SESSION_ID
     assert result["msg"].startswith("Nothing to stop")
 
 
-def test_an_unknown_job_fails_naming_it(capsys, em):
+def test_an_unknown_job_fails_naming_it(stop, em):
     em.get(BASE + "query", json=query_page([]))
     em.get(BASE + "nas/jobs", json={"Refs": []})
-    result = run_module(capsys, job_name="Archived Projcets")
+    result = stop(job_name="Archived Projcets")
     assert result["failed"] is True
     assert result["msg"] == "EM knows no file share backup job 'Archived Projcets'."
     assert methods(em)[-1][0] == "DELETE"
 
 
-def test_a_stop_refused_for_the_role_names_it_and_logs_off(capsys, em):
+def test_a_stop_refused_for_the_role_names_it_and_logs_off(stop, em):
     em.get(BASE + "backupSessions/" + SESSION_ID, json=entity("Working"))
     em.post(BASE + "nas/jobs/%s/stop" % JOB_ID, status_code=403, json={"Message": "Access denied", "StatusCode": 403})
-    result = run_module(capsys, session_id=SESSION_ID)
+    result = stop(session_id=SESSION_ID)
     assert result["failed"] is True
     assert result["status"] == 403
     assert "Portal Administrator" in result["msg"]
