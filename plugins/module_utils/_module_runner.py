@@ -37,8 +37,8 @@ def client_from_options(get, **extra):
         validate_certs=get("validate_certs"),
         ca_path=get("ca_path"),
         timeout=get("timeout"),
-        api_version=get("api_version") or "latest",
-        retries=get("retries") if get("retries") is not None else 3,
+        api_version=get("api_version"),
+        retries=get("retries"),
         **extra
     )
 
