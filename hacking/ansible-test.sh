@@ -12,10 +12,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [ $# -gt 0 ] || die "usage: $0 <ansible-test arguments>"
-acquire_lock
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 cd "$COLLECTION_TREE"
 if [ "$1" = integration ] && [ -z "$(find tests/integration/targets -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; then
     # ansible-test fails outright when the targets directory does not exist yet.

@@ -10,10 +10,7 @@ set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-acquire_lock
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 dist=$BUILD_DIR/dist
 rm -rf "$dist"
 mkdir -p "$dist"

@@ -143,3 +143,12 @@ enter_tool_env() {
     export PATH=$VENV/bin:$PATH
     unset PYTHONHOME
 }
+
+# The start of every script that runs a tool on this checkout: hold the .build lock,
+# have the venv, lay a fresh copy of the checkout, and enter the tools' environment.
+prepare_tools_on_checkout() {
+    acquire_lock
+    ensure_venv
+    sync_tree
+    enter_tool_env
+}

@@ -17,12 +17,9 @@ set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-acquire_lock
 [ -f "$VEEAM_EM_ROOT/playbooks/demo.yml" ] || die "playbooks/demo.yml does not exist yet"
 [ -d "$VEEAM_EM_ROOT/tests/em_simulator" ] || die "tests/em_simulator does not exist yet"
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 
 state_dir=$BUILD_DIR/demo
 simulator() {

@@ -10,10 +10,7 @@ set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-acquire_lock
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
 log "antsibull-docs lint-collection-docs --plugin-docs"
 exec antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \

@@ -17,10 +17,7 @@ if [ $# -gt 0 ]; then
     exec "$(dirname "${BASH_SOURCE[0]}")/ansible-test.sh" integration --local --python "$PYTHON_VERSION" "$@"
 fi
 
-acquire_lock
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 
 # Targets that are not setup targets (aliases "hidden"), the slowest first, dealt out
 # in turn so that each shard gets a similar share.

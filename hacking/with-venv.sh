@@ -13,10 +13,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 [ $# -gt 0 ] || die "usage: $0 <command> [arguments]"
-acquire_lock
-ensure_venv
-sync_tree
-enter_tool_env
+prepare_tools_on_checkout
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
 export ANSIBLE_PYTHON_INTERPRETER=$VENV/bin/python
 cd "$VEEAM_EM_ROOT"
