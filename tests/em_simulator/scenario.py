@@ -224,8 +224,8 @@ class _Builder:
         job.start_result = self.result(where, item.get("start_result", "Success"))
         job.start_failure_message = item.get("start_failure_message")
         if job.start_failure_message is None and job.start_result != "Success":
-            job.start_failure_message = "%s (simulated)." % ("Processing failed" if job.start_result == "Failed"
-                                                           else "Processing finished with warnings")
+            outcome = "Processing failed" if job.start_result == "Failed" else "Processing finished with warnings"
+            job.start_failure_message = "%s (simulated)." % outcome
         if item.get("schedule_every") is not None:
             if not job.is_nas:
                 raise ValueError("%s: schedule_every is for NAS jobs" % where)
