@@ -385,5 +385,5 @@ def test_secrets_never_reach_results(em):
     with client(retries=0) as c:
         with pytest.raises(EmError) as caught:
             c.get("query")
-    shown = json.dumps([caught.value.msg, caught.value.details()])
+    shown = json.dumps([caught.value.msg, caught.value.details()], ensure_ascii=False)
     assert PASSWORD not in shown and TOKEN not in shown
