@@ -15,8 +15,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -26,7 +24,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils import _em_cli
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import EmClient
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 
-from ansible_collections.backupgate.veeam_em.tests.unit.plugins.module_utils.em_local_servers import ConnectProxy, RawServer, load_simulator
+from ansible_collections.backupgate.veeam_em.tests.unit.plugins.module_utils.em_local_servers import RawServer
 
 BASE = "https://em.example.com:9398/api/"
 LOGON = BASE + "sessionMngr/?v=latest"
@@ -82,46 +80,6 @@ def test_http_urls_are_warned_about_in_one_sentence():
         "url uses http://: the user name, password and EM session token travel in clear text; "
         "use https:// (EM listens on https://<host>:9398)."]
     assert client().warnings == []
-
-
-@pytest.fixture(scope="module")
-def simulator(tmp_path_factory):
-    simulator_class, config_class = load_simulator()
-    sim = simulator_class(config_class(state_dir=tmp_path_factory.mktemp("sim"), scenario="basic")).start()
-    yield sim
-    sim.stop()
-
-
-def _sim_client(sim, **kwargs):
-    options = dict(url=sim.url, username=sim.info["username"], password=sim.info["password"], ca_path=sim.ca_path)
-    options.update(kwargs)
-    return EmClient(**options)
-
-
-def _open_logons(sim):
-    response = requests.get(sim.control_url + "/counters", verify=sim.ca_path, timeout=10,
-                            proxies={"http": None, "https": None})
-    return response.json()["open_logon_sessions"]
-
-
-def test_proxies_from_the_environment_are_still_used_and_no_proxy_honoured(simulator, monkeypatch):
-    proxy = ConnectProxy()
-    try:
-        for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        with _sim_client(simulator) as c:
-            assert isinstance(c.get("", document=True), dict)
-        host = simulator.url.split("//", 1)[1]
-        assert proxy.tunnels and set(proxy.tunnels) == {host}
-        tunnels = len(proxy.tunnels)
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-        with _sim_client(simulator) as c:
-            c.get("")
-        assert len(proxy.tunnels) == tunnels
-    finally:
-        proxy.close()
-    assert _open_logons(simulator) == 0
 
 
 # -- 2. fail closed, bounded bodies --------------------------------------------
@@ -267,35 +225,6 @@ def test_keyboard_interrupt_logs_off_and_the_sigterm_handler_is_restored(em):
             raise KeyboardInterrupt
     assert em.request_history[-1].method == "DELETE"
     assert signal.getsignal(signal.SIGTERM) is before
-
-
-_SIGTERM_CHILD = """
-import sys, time
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import EmClient
-options = dict(zip(("url", "username", "password", "ca_path"), sys.argv[1:5]))
-with EmClient(**options) as em:
-    em.get("")
-    print("ready", flush=True)
-    time.sleep(60)
-"""
-
-
-def test_sigterm_to_a_logged_on_process_logs_off(simulator):
-    assert _open_logons(simulator) == 0
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    child = subprocess.Popen([sys.executable, "-c", _SIGTERM_CHILD, simulator.url, simulator.info["username"],
-                              simulator.info["password"], simulator.ca_path],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    try:
-        assert child.stdout.readline().strip() == b"ready", child.stderr.read()
-        assert _open_logons(simulator) == 1
-        child.send_signal(signal.SIGTERM)
-        child.wait(timeout=20)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 128 + signal.SIGTERM, child.stderr.read()
-    assert _open_logons(simulator) == 0
 
 
 # -- 5. clean errors ---------------------------------------------------------------
