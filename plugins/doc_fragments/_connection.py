@@ -56,8 +56,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds allowed for one request, from connecting to the last byte of the answer (a wall-clock bound:
-        an answer that trickles in slowly fails after this time too).
+      - Seconds allowed for one request, from connecting to the last byte of the answer.
+        This is a wall-clock bound, so an answer that trickles in slowly fails after this time too.
       - Modules read E(VEEAM_EM_TIMEOUT) when this option is not set.
     type: int
     default: 30
