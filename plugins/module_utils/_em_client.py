@@ -308,10 +308,11 @@ class EmClient:
         while True:
             attempt += 1
             deadline = _now() + self.timeout
-            if call_deadline is not None:
-                deadline = min(deadline, call_deadline)
+            capped = call_deadline is not None and call_deadline < deadline
+            if capped:
+                deadline = call_deadline
             try:
-                response = self._attempt(method, url, all_headers, deadline)
+                response = self._attempt(method, url, all_headers, deadline, capped)
             except _TransportError as exc:
                 if exc.final:
                     raise exc.error
@@ -324,7 +325,7 @@ class EmClient:
                 continue
             return response
 
-    def _attempt(self, method, url, headers, deadline):
+    def _attempt(self, method, url, headers, deadline, capped=False):
         """One exchange bounded by ``deadline`` (a monotonic time) from connect to the
         last byte of the body; raises _TransportError for anything that is not an answer."""
         left = deadline - _now()
@@ -337,7 +338,7 @@ class EmClient:
                 warnings.simplefilter("ignore")
                 # Socket timeouts are the time left, so connect and headers end by the deadline
                 # unless a server trickles them; the body is read against the deadline below.
-                response = self._session.request(method, url, headers=headers, timeout=(left, left),
+                response = self._session.request(method, url, headers=headers, timeout=left if capped else self.timeout,
                                                  verify=self.verify, allow_redirects=False, stream=True,
                                                  proxies=self._proxies_for(url))
         except requests.exceptions.SSLError as exc:
