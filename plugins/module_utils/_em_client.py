@@ -158,6 +158,8 @@ class EmClient:
         credentials = ("%s:%s" % (self.username, self._password)).encode("utf-8")
         headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode("ascii")}
         url = self.base_url + "sessionMngr/?v=" + self.api_version
+        if call_deadline is None:
+            self._bound = float(self.timeout)
         # Sent again only if it never left: a logon EM processed would stay open.
         response = self._send("POST", url, headers=headers, idempotent="connect", call_deadline=call_deadline)
         if response.status_code == 401:
@@ -277,6 +279,8 @@ class EmClient:
             raise EmError("Not logged on to EM (use the client as a context manager).")
         url = self.url_for(path, params)
         call_deadline = None if timeout is None else _now() + max(float(timeout), 0.0)
+        # What a timeout message names: the bound this call was given.
+        self._bound = float(self.timeout) if timeout is None else min(float(self.timeout), max(float(timeout), 0.0))
         response = self._send(method, url, token=self._token, idempotent=idempotent, call_deadline=call_deadline)
         if response.status_code == 401:
             # Idle logon sessions expire on EM (15 minutes): log on again, once.
@@ -329,7 +333,6 @@ class EmClient:
         """One exchange bounded by ``deadline`` (a monotonic time) from connect to the
         last byte of the body; raises _TransportError for anything that is not an answer."""
         left = deadline - _now()
-        self._bound = left
         if left <= 0:
             raise _TransportError(self._timeout_error(method, url), not_sent=True)
         try:
