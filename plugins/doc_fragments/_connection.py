@@ -19,7 +19,7 @@ options:
       - The forms V(https://em:9398), V(https://em:9398/), V(https://em:9398/api) and V(https://em:9398/api/) are all accepted.
       - A URL with user information (V(https://user:pass@em:9398)) is refused, and the message does not repeat it;
         the account is given only by O(username) and O(password).
-      - An V(http://) URL works but gets a warning: the user name, the password and the EM session token then travel in clear text.
+      - An V(http://) URL works but gets a warning, because the user name, the password and the EM session token then travel in clear text.
       - Modules read E(VEEAM_EM_URL) when this option is not set.
     type: str
     required: true
