@@ -17,14 +17,20 @@ options:
     description:
       - Address of the Enterprise Manager REST API, for example V(https://em.example.com:9398).
       - The forms V(https://em:9398), V(https://em:9398/), V(https://em:9398/api) and V(https://em:9398/api/) are all accepted.
+      - A URL with user information (V(https://user:pass@em:9398)) is refused, and the message does not repeat it;
+        the account is given only by O(username) and O(password).
+      - An V(http://) URL works but gets a warning, because the user name, the password and the EM session token then travel in clear text.
       - Modules read E(VEEAM_EM_URL) when this option is not set.
     type: str
     required: true
   username:
     description:
       - EM account used to log on, as C(DOMAIN\user) or C(user@domain).
-      - Reading sessions works with the Portal User, Restore Operator or Portal Administrator role;
-        stopping a session needs Portal Administrator.
+      - Reading sessions and tasks works with the Portal User or Portal Administrator role;
+        Restore Operators cannot read backup sessions.
+        Reading C(/api/nas/jobs) and every action, such as a stop, need Portal Administrator.
+        A refused request (403) names the role it needs.
+      - C(~/.netrc) and other credentials from the environment are ignored.
       - Modules read E(VEEAM_EM_USERNAME) when this option is not set.
     type: str
     required: true
@@ -44,11 +50,14 @@ options:
   ca_path:
     description:
       - PEM file of the CA (or CA bundle) that signed the certificate of EM; used when O(validate_certs=true).
+      - A missing file, a directory or a file without a PEM certificate is refused before any request.
+      - Without O(ca_path), E(REQUESTS_CA_BUNDLE) (or E(CURL_CA_BUNDLE)) is used when set, else the CA bundle of C(requests).
       - Modules read E(VEEAM_EM_CA_PATH) when this option is not set.
     type: path
   timeout:
     description:
-      - Seconds to wait for EM to answer one request.
+      - Seconds allowed for one request, from connecting to the last byte of the answer.
+        This is a wall-clock bound, so an answer that trickles in slowly fails after this time too.
       - Modules read E(VEEAM_EM_TIMEOUT) when this option is not set.
     type: int
     default: 30
@@ -63,11 +72,17 @@ options:
     description:
       - How many times a read (and the logoff) is sent again after a transport error
         or an answer of 502, 503 or 504, with a growing pause in between.
-      - The logon is retried the same way. Actions such as a stop are never sent twice.
+      - The logon is sent again only when it surely never reached EM (the connection could not be made)
+        or after 502, 503 or 504; a logon that timed out after it was sent is not, because EM may have
+        created it. Actions such as a stop are never sent twice.
     type: int
     default: 3
 notes:
-  - Every task logs on to EM once and always logs off at the end, failures included.
+  - Every task logs on to EM once and always logs off at the end, failures, Ctrl+C and SIGTERM included.
+    A logon EM processed but whose answer never arrived cannot be logged off; EM ends it after 15 idle minutes.
+  - Proxies from the environment (E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY)) are used, and E(NO_PROXY) is honoured.
+  - An answer that is not an EM document (an empty body, a list where an object belongs) or is larger than 64 MiB
+    is an error, never read as "nothing found".
   - "Requests carry C(Accept: application/json); JSON from EM 10 to 13 (PascalCase or camelCase) is read alike."
   - The EM session token is sent in the C(X-RestSvcSessionId) header and never returned or logged.
 requirements:

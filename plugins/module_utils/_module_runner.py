@@ -18,6 +18,11 @@ __metaclass__ = type
 import traceback
 from contextlib import contextmanager
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
+    urlsplit = None
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import (
@@ -43,6 +48,15 @@ def client_from_options(get, **extra):
     )
 
 
+def _mask_url_userinfo(module):
+    """A url with user information is refused, but the module's ``invocation``
+    (shown at -vvv) still echoes the option: have Ansible mask what it carries."""
+    userinfo = urlsplit(str(module.params.get("url") or "").strip()).netloc.rpartition("@")[0]
+    if userinfo:
+        module.no_log_values.add(userinfo)
+        module.no_log_values.update(part for part in userinfo.split(":", 1)[1:] if part)
+
+
 class ModuleRunner:
     """Wraps an AnsibleModule: ``with runner.failures(): ... with runner.client() as em: ...``."""
 
@@ -52,6 +66,7 @@ class ModuleRunner:
             module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if not module.params.get("validate_certs"):
             module.warn(INSECURE_WARNING)
+        _mask_url_userinfo(module)
         self._clients = []
 
     def client(self, **extra):

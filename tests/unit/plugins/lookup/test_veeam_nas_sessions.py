@@ -12,6 +12,7 @@ from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import requests
 
 from ansible.errors import AnsibleLookupError
 from ansible.parsing.dataloader import DataLoader
@@ -272,7 +273,9 @@ def test_validate_certs_false_warns_once(lookup, em, warnings):
 
 def test_ca_path_is_used_to_verify(lookup, em, warnings, tmp_path):
     ca = tmp_path / "ca.pem"
-    ca.write_text(u"not really a CA")
+    # The client refuses a ca_path without a PEM certificate before any request.
+    with open(requests.certs.where(), "rb") as bundle:
+        ca.write_bytes(bundle.read())
     lookup.run([], variables={"veeam_em_ca_path": str(ca)}, **CONNECTION)
     assert em.request_history[0].verify == str(ca)
     assert warnings == []
