@@ -8,10 +8,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+import re
+from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import EmClient
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import (
     find_sessions, get_session, latest_per_job, normalise_session,
@@ -20,40 +23,68 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import lower_keys
 
 
-class FakeClient:
-    """Answers like EM's query service from a newest-first list of entities."""
+_LITERAL = r'"((?:[^"]|"")*)"'
 
-    def __init__(self, entities, jobs=(), entity_by_id=None):
+
+def _literals(prop, expression):
+    return [m.replace('""', '"').lower() for m in re.findall(prop + "==" + _LITERAL, expression)]
+
+
+class FakeClient:
+    """Answers like EM's query service from a newest-first list of entities.
+
+    It applies the job name, job id, state and creation-time filters it is sent, comparing
+    strings case-insensitively as EM does, and records every request URL it gets.
+    """
+
+    base_url = "https://em.example.com:9398/api/"
+
+    def __init__(self, entities, entity_by_id=None):
         self.entities = [lower_keys(e) for e in entities]
-        self.jobs = jobs
         self.entity_by_id = entity_by_id or {}
         self.calls = []
+        self.urls = []
 
-    def url_for(self, path):
-        return "https://em/api/" + path
+    def url_for(self, path, params=None):
+        return EmClient.url_for(self, path, params)
+
+    def _matches(self, entity, expression):
+        names, uids = _literals("JobName", expression), _literals("JobUid", expression)
+        after = re.search("CreationTime>=" + _LITERAL, expression)
+        return ((not names or entity["jobname"].lower() in names)
+                and (not uids or entity["jobuid"].lower() in uids)
+                and ("State==Stopped" not in expression or entity["state"] == "Stopped")
+                and (not after or entity["creationtimeutc"] >= after.group(1)))
 
     def get(self, path, params=None):
+        self.urls.append(self.url_for(path, params))
         params = dict(params or [])
         self.calls.append((path, params))
-        if path == "nas/jobs":
-            return lower_keys({"Refs": [{"UID": "urn:veeam:NasJob:" + i, "Name": n} for i, n in self.jobs]})
         if path.startswith("backupSessions/"):
             guid = path.split("/")[1]
             if guid not in self.entity_by_id:
                 raise EmError("EM answered 404", status=404, url="u", body="Not found")
             return lower_keys(self.entity_by_id[guid])
+        assert path == "query"
         size, page = int(params["pageSize"]), int(params["page"])
-        chunk = self.entities[(page - 1) * size: page * size] if params["type"] == "BackupJobSession" else []
-        pages = max(1, -(-len(self.entities) // size))
+        if params["type"] == "BackupJobSession":
+            matching = [e for e in self.entities if self._matches(e, params["filter"])]
+        else:
+            matching = []
+        chunk = matching[(page - 1) * size: page * size]
+        pages = -(-len(matching) // size)
         return {"refs": None, "entities": {"jobs": None, "backupjobsessions": {"backupjobsessions": chunk},
                                            "filesevers": None},
                 "paginginfo": {"pagenum": page, "pagesize": size, "pagescount": pages}}
 
 
-def entity(n, job="Job A", job_id="70073b98-098b-4046-a097-43cbda67d58a", result="Success"):
+def entity(n, job="Job A", job_id="70073b98-098b-4046-a097-43cbda67d58a", result="Success", state="Stopped"):
+    """Session number n: the higher n, the older (so a list in n order is newest first)."""
+    created = datetime(2026, 11, 28, tzinfo=timezone.utc) - timedelta(minutes=n)
     return {"UID": "urn:veeam:BackupJobSession:%08d-0000-0000-0000-000000000000" % n, "JobName": job,
-            "JobUid": "urn:veeam:Job:" + job_id, "JobType": "NasBackup", "State": "Stopped", "Result": result,
-            "CreationTimeUTC": "2026-11-%02dT10:00:00Z" % (1 + n % 28), "EndTimeUTC": "2026-11-%02dT10:30:00Z" % (1 + n % 28),
+            "JobUid": "urn:veeam:Job:" + job_id, "JobType": "NasBackup", "State": state, "Result": result,
+            "CreationTimeUTC": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "EndTimeUTC": (created + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Progress": 100, "IsRetry": False, "Name": "%s@x" % job, "Links": [], "Href": "h"}
 
 
@@ -119,13 +150,22 @@ def test_latest_per_job_stops_reading_once_every_job_is_seen():
     assert len(client.calls) == 1 and unknown == []
 
 
-def test_unknown_jobs_are_told_apart_from_jobs_without_sessions():
-    client = FakeClient([entity(0, "A")], jobs=[("00000000-0000-0000-0000-00000000000c", "Quiet Job")])
+def test_unknown_jobs_are_told_apart_from_jobs_without_sessions_in_the_window():
+    quiet = "00000000-0000-0000-0000-00000000000c"
+    # "Quiet Job" last ran long before the window; "Typo Job" and the id never ran at all.
+    client = FakeClient([entity(0, "A"), entity(50000, "Quiet Job", quiet)])
     sessions, unknown = find_sessions(client, SessionQuery(job_names=["A", "Quiet Job", "Typo Job"],
-                                                           job_ids=["00000000-0000-0000-0000-0000000000ff"]))
-    assert len(sessions) == 1
-    assert unknown == ["Typo Job", "00000000-0000-0000-0000-0000000000ff"]
-    assert [c[0] for c in client.calls] == ["query", "nas/jobs"]
+                                                           created_after="2026-11-27T00:00:00Z"))
+    assert [s["job_name"] for s in sessions] == ["A"]
+    assert unknown == ["Typo Job"]
+    # No GET /api/nas/jobs (a Portal User may not call it): one probe without the window.
+    assert [c[0] for c in client.calls] == ["query", "query"]
+    probe = client.calls[1][1]
+    assert probe["filter"] == 'JobType==NasBackup;(JobName=="Quiet Job",JobName=="Typo Job")'
+    assert int(probe["pageSize"]) <= 100
+    unknown_ids = find_sessions(client, SessionQuery(job_ids=[quiet, "00000000-0000-0000-0000-0000000000ff"],
+                                                     created_after="2026-11-27T00:00:00Z"))[1]
+    assert unknown_ids == ["00000000-0000-0000-0000-0000000000ff"]
 
 
 def test_duplicates_from_shifting_pages_are_dropped():
