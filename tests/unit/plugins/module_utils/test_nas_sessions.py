@@ -48,13 +48,17 @@ class FakeClient:
     def url_for(self, path, params=None):
         return EmClient.url_for(self, path, params)
 
-    def _matches(self, entity, expression):
-        names, uids = _literals("JobName", expression), _literals("JobUid", expression)
+    @staticmethod
+    def _matcher(expression):
+        names, uids = set(_literals("JobName", expression)), set(_literals("JobUid", expression))
         after = re.search("CreationTime>=" + _LITERAL, expression)
-        return ((not names or entity["jobname"].lower() in names)
-                and (not uids or entity["jobuid"].lower() in uids)
-                and ("State==Stopped" not in expression or entity["state"] == "Stopped")
-                and (not after or entity["creationtimeutc"] >= after.group(1)))
+
+        def matches(entity):
+            return ((not names or entity["jobname"].lower() in names)
+                    and (not uids or entity["jobuid"].lower() in uids)
+                    and ("State==Stopped" not in expression or entity["state"] == "Stopped")
+                    and (not after or entity["creationtimeutc"] >= after.group(1)))
+        return matches
 
     def get(self, path, params=None):
         self.urls.append(self.url_for(path, params))
@@ -68,7 +72,8 @@ class FakeClient:
         assert path == "query"
         size, page = int(params["pageSize"]), int(params["page"])
         if params["type"] == "BackupJobSession":
-            matching = [e for e in self.entities if self._matches(e, params["filter"])]
+            matches = self._matcher(params["filter"])
+            matching = [e for e in self.entities if matches(e)]
         else:
             matching = []
         chunk = matching[(page - 1) * size: page * size]
@@ -223,3 +228,146 @@ def test_a_short_last_page_ends_the_reading():
     client = FakeClient([entity(n) for n in range(700)])
     find_sessions(client, SessionQuery())
     assert [int(params["page"]) for path, params in client.calls] == [1, 2]
+
+
+# -- exact job names (EM compares case-insensitively) -------------------------------------
+
+FINANCE = "00000000-0000-0000-0000-0000000000f1"
+FINANCE_UPPER = "00000000-0000-0000-0000-0000000000f2"
+
+
+def _finance_client():
+    return FakeClient([entity(0, "FINANCE", FINANCE_UPPER, "None", "Working"), entity(1, "FINANCE", FINANCE_UPPER),
+                       entity(2, "finance", FINANCE, "Failed"), entity(3, "finance", FINANCE)])
+
+
+@pytest.mark.parametrize("options, expected", [
+    (dict(), [2, 3]),
+    (dict(latest_per_job=True), [2]),
+    (dict(limit=1), [2]),
+])
+def test_only_the_exact_job_name_counts(options, expected):
+    sessions, unknown = find_sessions(_finance_client(), SessionQuery(job_names=["finance"], **options))
+    assert [s["uid"] for s in sessions] == [entity(n)["UID"] for n in expected] and unknown == []
+    assert set(s["job_name"] for s in sessions) == {"finance"}
+
+
+def test_a_job_differing_only_in_case_is_not_found_through_the_other():
+    client = FakeClient([entity(0, "FINANCE", FINANCE_UPPER)])
+    sessions, unknown = find_sessions(client, SessionQuery(job_names=["finance"], latest_per_job=True))
+    # EM answered with FINANCE's session both times; the probe's page was not full, so
+    # "finance" has no session at all.
+    assert sessions == [] and unknown == ["finance"]
+
+
+# -- long job lists: every URL under 8 KB ----------------------------------------------------
+
+def _fleet(count, per_job=2):
+    names = ["File share job %04d \u00fc \"q\";,=() %s" % (n, "x" * (n % 40)) for n in range(count)]
+    entities = [entity(i * count + n, names[n], "%08d-0000-0000-0000-%012d" % (n, n), "Success" if i else "Failed")
+                for i in range(per_job) for n in range(count)]
+    return names, entities
+
+
+@pytest.mark.parametrize("options", [dict(latest_per_job=True), dict(limit=150), dict()])
+def test_a_thousand_job_names_are_split_over_short_urls_and_merged(options):
+    names, entities = _fleet(1000)
+    client = FakeClient(entities + [entity(5000, "Other job")])
+    query = SessionQuery(job_names=names + ["never ran"], **options)
+    sessions, unknown = find_sessions(client, query)
+    assert max(len(url.encode("ascii")) for url in client.urls) < 8192
+    assert len(set(c[1]["filter"] for c in client.calls)) > 5   # really split
+    expected = [s for s in (normalise_session(lower_keys(e)) for e in entities)]
+    if options.get("latest_per_job"):
+        expected = expected[:1000]   # the newest of each job: the Failed round
+    if options.get("limit"):
+        expected = expected[:150]
+    assert [s["uid"] for s in sessions] == [s["uid"] for s in expected]
+    assert unknown == ["never ran"]
+
+
+def test_a_single_name_too_long_for_any_url_is_an_option_error():
+    client = FakeClient([])
+    with pytest.raises(EmError, match="Option job_name got 'x{20}.*too long for one request to EM"):
+        find_sessions(client, SessionQuery(job_names=["x" * 8000]))
+    assert client.calls == []
+
+
+def test_task_sessions_of_many_sessions_are_fetched_with_short_urls():
+    client = FakeClient([entity(n) for n in range(600)])
+    find_sessions(client, SessionQuery(include_task_sessions=True))
+    tasks = [url for url, call in zip(client.urls, client.calls) if call[1]["type"] == "BackupTaskSession"]
+    assert len(tasks) > 1 and max(len(url) for url in tasks) <= 7500
+
+
+# -- fail closed --------------------------------------------------------------------------
+
+class AnswerClient(FakeClient):
+    """Answers every query with the same body."""
+
+    def __init__(self, body):
+        super(AnswerClient, self).__init__([])
+        self.body = body
+
+    def get(self, path, params=None):
+        self.calls.append((path, dict(params or [])))
+        return self.body
+
+
+PAGE_OF_ONE = {"entities": {"backupjobsessions": {"backupjobsessions": [lower_keys(entity(1))]}},
+               "paginginfo": {"pagesize": 1, "pagescount": 1}}
+
+
+@pytest.mark.parametrize("body, what", [
+    (None, "an empty body"),
+    ({}, "a body without a page count"),
+    ([], "a JSON list"),
+    ("<html>proxy</html>", "a JSON str"),
+    ({"entities": {"backupjobsessions": {"backupjobsessions": []}}}, "a body without a page count"),
+    ({"entities": None, "paginginfo": {"pagescount": "2"}}, "a body without a page count"),
+    ({"entities": None, "paginginfo": {"pagescount": 2}}, "a page of 2 without its entity list"),
+    ({"entities": {"backupjobsessions": {"backupjobsessions": "x"}}, "paginginfo": {"pagescount": 1}},
+     "an entity list that is not a list"),
+])
+def test_a_body_that_is_not_a_query_result_is_an_error_not_no_sessions(body, what):
+    with pytest.raises(EmError) as caught:
+        find_sessions(AnswerClient(body), SessionQuery(state="running"))
+    assert caught.value.msg == ("EM answered GET /api/query?type=BackupJobSession (page 1) with %s, not a QueryResult "
+                                "with PagingInfo: refusing to read it as \"no sessions\"." % what)
+
+
+def test_an_empty_result_is_still_no_sessions():
+    body = {"entities": {"backupjobsessions": {"backupjobsessions": []}}, "paginginfo": {"pagescount": 0}}
+    assert find_sessions(AnswerClient(body), SessionQuery(state="running")) == ([], [])
+
+
+def test_a_huge_page_count_is_refused_before_reading_on():
+    client = AnswerClient(dict(PAGE_OF_ONE, paginginfo={"pagesize": 1, "pagescount": 10 ** 9}))
+    with pytest.raises(EmError, match=r"EM has 1000000000 pages of 1 for GET /api/query\?type=BackupJobSession, "
+                                      r"more than the 1000 pages .* narrow it"):
+        find_sessions(client, SessionQuery())
+    assert len(client.calls) == 1
+
+
+def test_with_a_limit_the_pages_read_are_capped_by_the_limit():
+    # A server that keeps answering the same page: duplicates never reach the limit.
+    client = AnswerClient(dict(PAGE_OF_ONE, paginginfo={"pagesize": 2, "pagescount": 10 ** 9}))
+    with pytest.raises(EmError, match="past the 4 this question can need"):
+        find_sessions(client, SessionQuery(limit=5))
+    # 1 page of 5 holds the limit, plus 3 for sessions pushed down by new ones.
+    assert len(client.calls) == 4 and client.calls[0][1]["pageSize"] == "5"
+
+
+def test_a_restore_operator_gets_one_sentence_about_its_role():
+    class Refusing(FakeClient):
+        def get(self, path, params=None):
+            raise EmError("EM answered 403 to GET /api/query?...: Access denied.", status=403, url="u",
+                          body="Access denied.")
+    expected = ("EM refused this account access to backup sessions (403 to GET %s: Access denied.): reading "
+                "sessions needs the Portal User or Portal Administrator role, which a Restore Operator does not have.")
+    with pytest.raises(EmError) as caught:
+        find_sessions(Refusing([]), SessionQuery())
+    assert caught.value.msg == expected % "/api/query?type=BackupJobSession" and caught.value.status == 403
+    with pytest.raises(EmError) as caught:
+        get_session(Refusing([]), "821cc74e-9447-40b6-a2df-90aa47101233")
+    assert caught.value.msg == expected % "/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233"
