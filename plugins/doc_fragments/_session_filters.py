@@ -29,7 +29,7 @@ options:
   result:
     description:
       - Only sessions with one of these results.
-      - V(None) means "no result yet", that is a session that is still running (its state is not C(Stopped)):
+      - V(None) means "no result yet", that is a session that is still running (its state is not C(Stopped)).
         EM documents only C(Success), C(Warning) and C(Failed) as values of its C(Result) filter, so V(None)
         is sent as C(State!=Stopped), OR-ed with the other results given.
     type: list

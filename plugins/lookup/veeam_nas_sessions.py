@@ -33,11 +33,11 @@ options:
       - Exact names of the file share backup jobs whose sessions to return; any character is allowed.
       - A list given as one term is read as its job names, so O(_terms) can be a variable such as C(veeam_nas_jobs).
       - No term means every file share backup job.
-      - Names are compared exactly, case included, although EM compares them case-insensitively:
+      - Names are compared exactly, case included, although EM compares them case-insensitively;
         the sessions of a job C(FINANCE) are never returned for the term C(finance).
-      - The lookup fails, naming them, when EM has no session at all of one of these jobs: the job does not
-        exist or has never run (only C(GET /api/nas/jobs), which a Portal User may not call, could tell which);
-        a job with sessions, none of them matching the filters, just contributes no session.
+      - The lookup fails, naming them, when EM has no session at all of one of these jobs, because the job does not
+        exist or has never run (only C(GET /api/nas/jobs), which a Portal User may not call, could tell which).
+        A job with sessions, none of them matching the filters, just contributes no session.
     type: list
     elements: str
     required: false

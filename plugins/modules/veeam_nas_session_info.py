@@ -240,7 +240,7 @@ count:
 unknown_jobs:
   description:
     - The names of O(job_name) and the GUIDs of O(job_id) of which EM has no file share backup session at all,
-      whatever the filters: the job does not exist, or it has never run.
+      whatever the filters, because the job does not exist or has never run.
     - Only C(GET /api/nas/jobs) could tell these two apart, and a Portal User may not call it, so this module does not.
     - Jobs with sessions, none of them matching the filters, are not listed.
   returned: always
