@@ -69,7 +69,7 @@ notes:
   - A long list of jobs is split over several requests, each URL measured to stay under 7,500 bytes
     (EM's HTTP.sys refuses a request line plus headers over 16 KB); the answers are merged, de-duplicated and sorted
     newest first, and O(limit) and O(latest_per_job) apply to the merged list.
-  - An answer that is not an EM query result (an empty body, C({}), no C(PagingInfo)) fails the task:
+  - An answer that is not an EM query result (an empty body, C({}), no C(PagingInfo)) fails the task;
     it is never read as "no sessions".
   - A Portal User account is enough; a Restore Operator cannot read backup sessions.
 """
