@@ -317,8 +317,9 @@ def _jobs_without_sessions(client, query, sessions):
     "a job that has never run" look the same; both differ from "no session in this
     window", which one more query per name run, without the other filters, tells.
     """
-    missing_names = [name for name in query.job_names if name not in set(s["job_name"] for s in sessions)]
-    missing_ids = [guid for guid in query.job_ids if guid not in set(s["job_id"] for s in sessions)]
+    names, ids = set(s["job_name"] for s in sessions), set(s["job_id"] for s in sessions)
+    missing_names = [name for name in query.job_names if name not in names]
+    missing_ids = [guid for guid in query.job_ids if guid not in ids]
     return (_never_seen(client, missing_names, "job_name", lambda run: job_filter(run, ()))
             + _never_seen(client, missing_ids, "job_id", lambda run: job_filter((), run)))
 
