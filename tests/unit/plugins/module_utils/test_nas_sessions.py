@@ -277,7 +277,7 @@ def test_a_thousand_job_names_are_split_over_short_urls_and_merged(options):
     sessions, unknown = find_sessions(client, query)
     assert max(len(url.encode("ascii")) for url in client.urls) < 8192
     assert len(set(c[1]["filter"] for c in client.calls)) > 5   # really split
-    expected = [s for s in (normalise_session(lower_keys(e)) for e in entities)]
+    expected = [normalise_session(lower_keys(e)) for e in entities]
     if options.get("latest_per_job"):
         expected = expected[:1000]   # the newest of each job: the Failed round
     if options.get("limit"):
