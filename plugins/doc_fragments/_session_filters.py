@@ -16,6 +16,7 @@ options:
   job_id:
     description:
       - Only sessions of these jobs, each a job GUID, C(urn:veeam:Job:<guid>) or C(urn:veeam:NasJob:<guid>).
+      - Given together with job names, a session must match both.
     type: list
     elements: str
   state:
@@ -27,7 +28,10 @@ options:
     choices: [any, running, stopped]
   result:
     description:
-      - Only sessions with one of these results. Running sessions have the result V(None).
+      - Only sessions with one of these results.
+      - V(None) means "no result yet", that is a session that is still running (its state is not C(Stopped)).
+        EM documents only C(Success), C(Warning) and C(Failed) as values of its C(Result) filter, so V(None)
+        is sent as C(State!=Stopped), OR-ed with the other results given.
     type: list
     elements: str
     choices: [Success, Warning, Failed, None]
@@ -58,5 +62,14 @@ options:
     default: false
 notes:
   - Filtering, sorting (newest first) and paging happen on EM through its query service
-    (C(/api/query?type=BackupJobSession)); every page is read.
+    (C(/api/query?type=BackupJobSession)); every page is read, up to 1,000 pages for one question
+    (or the pages O(limit) can need), past which the task fails instead of reading on.
+  - EM compares job names case-insensitively; its answer is then filtered to the exact names (and job ids) asked for,
+    so the sessions of a job C(FINANCE) never count as those of C(finance).
+  - A long list of jobs is split over several requests, each URL measured to stay under 7,500 bytes
+    (EM's HTTP.sys refuses a request line plus headers over 16 KB); the answers are merged, de-duplicated and sorted
+    newest first, and O(limit) and O(latest_per_job) apply to the merged list.
+  - An answer that is not an EM query result (an empty body, C({}), no C(PagingInfo)) fails the task;
+    it is never read as "no sessions".
+  - A Portal User account is enough; a Restore Operator cannot read backup sessions.
 """

@@ -33,8 +33,11 @@ options:
       - Exact names of the file share backup jobs whose sessions to return; any character is allowed.
       - A list given as one term is read as its job names, so O(_terms) can be a variable such as C(veeam_nas_jobs).
       - No term means every file share backup job.
-      - The lookup fails, naming them, when EM knows no file share backup job of one of these names;
-        a job that exists but has no matching session just contributes no session.
+      - Names are compared exactly, case included, although EM compares them case-insensitively;
+        the sessions of a job C(FINANCE) are never returned for the term C(finance).
+      - The lookup fails, naming them, when EM has no session at all of one of these jobs, because the job does not
+        exist or has never run (only C(GET /api/nas/jobs), which a Portal User may not call, could tell which).
+        A job with sessions, none of them matching the filters, just contributes no session.
     type: list
     elements: str
     required: false
@@ -199,6 +202,19 @@ _KEYWORD_HINTS = {
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
+        try:
+            return self._run(terms, variables, kwargs)
+        except AnsibleLookupError:
+            raise
+        except EmError as exc:
+            raise AnsibleLookupError(exc.msg) from None
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # A lookup error is the one failure Ansible reports in place, without a traceback;
+            # the client has logged off on its way out of its context.
+            raise AnsibleLookupError("Unexpected %s while reading NAS backup sessions from EM: %s"
+                                     % (exc.__class__.__name__, exc)) from None
+
+    def _run(self, terms, variables, kwargs):
         self._load_options(variables, kwargs)
         # Everything the user gave is checked before the first request.
         query = self._build_query(terms)
@@ -208,8 +224,6 @@ class LookupModule(LookupBase):
         try:
             with client as em:
                 sessions, unknown = find_sessions(em, query)
-        except EmError as exc:
-            raise AnsibleLookupError(exc.msg) from None
         finally:
             for warning in client.warnings:
                 display.warning(warning)
@@ -298,4 +312,6 @@ def _unknown_jobs_message(unknown, query):
         parts.append("named %s" % ", ".join(repr(n) for n in names))
     if ids:
         parts.append("with id %s" % ", ".join(ids))
-    return "EM knows no NAS backup job %s." % " and no job ".join(parts)
+    # Only GET /api/nas/jobs, which a Portal User may not call, could tell these two apart.
+    return ("EM has no session at all of a NAS backup job %s: no such job exists, or it has never run."
+            % " or of one ".join(parts))

@@ -41,9 +41,9 @@ options:
     type: str
   job_name:
     description:
-      - Only sessions of the jobs with exactly these names.
+      - Only sessions of the jobs with exactly these names, case included.
       - Any character is allowed, quotes, C(;), C(,), C(=), spaces and non-ASCII letters included.
-      - Names EM knows no NAS job for are listed in RV(unknown_jobs).
+      - Names of which EM has no session at all are listed in RV(unknown_jobs).
     type: list
     elements: str
 """
@@ -91,10 +91,10 @@ EXAMPLES = r"""
     include_task_sessions: true
   register: one
 
-- name: Fail early when a job name is misspelt
+- name: Fail early when a job name is misspelt (or the job has never run)
   ansible.builtin.assert:
     that: trouble.unknown_jobs | length == 0
-    fail_msg: "EM has no NAS job named {{ trouble.unknown_jobs | join(', ') }}"
+    fail_msg: "EM has no session at all of {{ trouble.unknown_jobs | join(', ') }}: no such job, or it has never run"
 """
 
 RETURN = r"""
@@ -239,8 +239,10 @@ count:
   sample: 3
 unknown_jobs:
   description:
-    - The names of O(job_name) and the GUIDs of O(job_id) for which EM knows no file share backup job.
-    - Jobs that exist but have no matching session are not listed.
+    - The names of O(job_name) and the GUIDs of O(job_id) of which EM has no file share backup session at all,
+      whatever the filters, because the job does not exist or has never run.
+    - Only C(GET /api/nas/jobs) could tell these two apart, and a Portal User may not call it, so this module does not.
+    - Jobs with sessions, none of them matching the filters, are not listed.
   returned: always
   type: list
   elements: str

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 import sys
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
@@ -55,8 +56,14 @@ def em(requests_mock):
     requests_mock.post(BASE + "sessionMngr/?v=latest", status_code=201, headers={"X-RestSvcSessionId": TOKEN},
                        json={"Links": [{"Rel": "Delete", "Href": "https://localhost:9398/api/logonSessions/44cfbdbe"}]})
     requests_mock.delete(LOGOFF, status_code=204)
-    requests_mock.get(BASE + "query", json=query_page([entity(1), entity(2)]))
-    requests_mock.get(BASE + "nas/jobs", json={"Refs": [{"UID": "urn:veeam:NasJob:" + JOB_A, "Name": "Job A"}]})
+    requests_mock.sessions = [entity(1), entity(2)]
+
+    def answer(request, context):
+        # EM's query service: the job names of the filter, compared case-insensitively.
+        text = parse_qs(urlsplit(request.url).query)["filter"][0]
+        names = [n.replace('""', '"').lower() for n in re.findall(r'JobName=="((?:[^"]|"")*)"', text)]
+        return query_page([e for e in requests_mock.sessions if not names or e["JobName"].lower() in names])
+    requests_mock.get(BASE + "query", json=answer)
     return requests_mock
 
 
@@ -118,8 +125,7 @@ def test_no_terms_asks_for_every_nas_job(lookup, em):
 
 
 def test_several_terms_and_a_list_term_are_all_job_names(lookup, em):
-    em.get(BASE + "nas/jobs", json={"Refs": [{"UID": "urn:veeam:NasJob:" + JOB_A, "Name": n}
-                                             for n in ("Job A", 'B "x"; y,=z', "C")]})
+    em.sessions += [entity(3, 'B "x"; y,=z'), entity(4, "C")]
     lookup.run(["Job A", ['B "x"; y,=z', "C"]], variables={}, **CONNECTION)
     assert query_filter(em) == 'JobType==NasBackup;(JobName=="Job A",JobName=="B ""x""; y,=z",JobName=="C")'
 
@@ -232,23 +238,39 @@ def test_an_unknown_keyword_is_named_before_a_missing_option(lookup, em):
     assert failure(lookup, urll=CONNECTION["url"]).startswith("Unknown option urll for this lookup")
 
 
-def test_unknown_job_names_fail_naming_them_after_logging_off(lookup, em):
-    em.get(BASE + "query", json=query_page([]))
-    message = failure(lookup, ["Job A", "Nope", "Gone"], **CONNECTION)
-    assert message == "EM knows no NAS backup job named 'Nope', 'Gone'."
+def test_job_names_without_any_session_fail_naming_them_after_logging_off(lookup, em):
+    message = failure(lookup, ["Job A", "Nope", "Gone"], created_after="2026-11-21T00:00:00Z", **CONNECTION)
+    assert message == ("EM has no session at all of a NAS backup job named 'Nope', 'Gone': "
+                       "no such job exists, or it has never run.")
     assert logged_off(em)
+    assert not [r for r in em.request_history if "nas/jobs" in r.url]
 
 
-def test_unknown_job_ids_are_named_too(lookup, em):
-    em.get(BASE + "query", json=query_page([]))
+def test_job_ids_without_any_session_are_named_too(lookup, em):
     other = "11111111-2222-3333-4444-555555555555"
+    em.sessions = []
     message = failure(lookup, ["Nope"], job_id=["urn:veeam:Job:" + other], **CONNECTION)
-    assert message == "EM knows no NAS backup job named 'Nope' and no job with id %s." % other
+    assert message == ("EM has no session at all of a NAS backup job named 'Nope' or of one with id %s: "
+                       "no such job exists, or it has never run." % other)
+
+
+def test_a_job_differing_only_in_case_is_not_returned(lookup, em):
+    em.sessions = [entity(1, "JOB A", "00000000-0000-0000-0000-0000000000aa"), entity(2)]
+    assert [s["job_name"] for s in lookup.run(["Job A"], variables={}, **CONNECTION)] == ["Job A"]
 
 
 def test_a_known_job_without_sessions_is_an_empty_list(lookup, em):
-    em.get(BASE + "query", json=query_page([]))
+    em.get(BASE + "query", [{"json": query_page([])}, {"json": query_page([entity(1)])}])
     assert lookup.run(["Job A"], variables={}, **CONNECTION) == []
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyError("entities"), ZeroDivisionError("division by zero")])
+def test_any_unexpected_error_is_a_lookup_error_after_logging_off(lookup, em, monkeypatch, error):
+    plugin_module = sys.modules[type(lookup).__module__]
+    monkeypatch.setattr(plugin_module, "find_sessions", mock.Mock(side_effect=error))
+    message = failure(lookup, ["Job A"], **CONNECTION)
+    assert message == "Unexpected %s while reading NAS backup sessions from EM: %s" % (type(error).__name__, error)
+    assert logged_off(em)
 
 
 def test_server_errors_name_status_path_and_em_message_and_log_off(lookup, em):

@@ -204,7 +204,8 @@ def test_an_unknown_job_fails_clearly_and_only_itself():
     result = verdict(shared, ["Known", "Typo"])
     assert result["passed"] is False
     assert [job["passed"] for job in result["jobs"]] == [True, False]
-    assert result["jobs"][1]["reason"] == "Typo: EM knows no NAS backup job with this name"
+    assert result["jobs"][1]["reason"] == ("Typo: EM has no session of this job at all: "
+                                           "no NAS backup job has this name, or it has never run")
     assert result["jobs"][1]["session"] is None
     assert verdict(shared, ["Known"])["passed"] is True
 

@@ -39,7 +39,8 @@ def test_parse_point_in_time_relative_and_absolute():
     assert parse_point_in_time("created_after", None, NOW) is None
 
 
-@pytest.mark.parametrize("value", ["yesterday", "24 hours", "-7d", "2026-13-45"])
+@pytest.mark.parametrize("value", ["yesterday", "24 hours", "-7d", "2026-13-45",
+                                   u"\uff11\uff12h", u"\uff12\uff10\uff12\uff16-11-21T22:00:00Z"])
 def test_parse_point_in_time_names_the_option_and_value(value):
     with pytest.raises(EmOptionError) as caught:
         parse_point_in_time("created_before", value, NOW)
@@ -97,3 +98,35 @@ def test_from_options_reads_a_getter():
     assert query.job_names == ["A"] and query.latest_per_job and query.limit == 5
     assert query.include_task_sessions
     assert SessionQuery.from_options(options.get, job_names=["B"], now=NOW).job_names == ["B"]
+
+
+@pytest.mark.parametrize("option", ["created_after", "created_before"])
+@pytest.mark.parametrize("value", ["99999999d", "9999999999999999999999w", "5300000h"])
+def test_an_age_past_any_date_is_one_sentence_naming_the_option(option, value):
+    with pytest.raises(EmOptionError) as caught:
+        SessionQuery(now=NOW, **{option: value})
+    assert caught.value.msg == "Option %s got %r: expected an age of at most 100 years" % (option, value)
+
+
+def test_full_width_digits_are_not_an_age():
+    assert parse_age(u"\uff11\uff12h") is None
+    with pytest.raises(EmOptionError) as caught:
+        SessionQuery(created_after=u"\uff11\uff12h", now=NOW)
+    assert caught.value.msg.startswith("Option created_after got ")
+    assert caught.value.msg.endswith("expected an ISO-8601 date-time such as 2026-11-21T22:00:00Z "
+                                     "or an age such as 90m, 24h, 7d or 2w")
+
+
+@pytest.mark.parametrize("results, expected", [
+    (["None"], "State!=Stopped"),
+    (["Failed", "None"], "(Result==Failed,State!=Stopped)"),
+    (["Success", "Warning"], "(Result==Success,Result==Warning)"),
+])
+def test_result_none_is_sent_as_not_stopped(results, expected):
+    # EM documents only Success, Warning and Failed for Result (never Result==None).
+    assert SessionQuery(results=results).filter_expression() == "JobType==NasBackup;" + expected
+
+
+def test_a_filter_for_part_of_the_job_lists():
+    query = SessionQuery(job_names=["A", "B"], job_ids=[GUID], state="stopped")
+    assert query.filter_expression(["B"], []) == 'JobType==NasBackup;JobName=="B";State==Stopped'
