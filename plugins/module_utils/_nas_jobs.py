@@ -189,8 +189,8 @@ class JobRun:
         if self.job["schedule_enabled"] == wanted:
             self.messages.append("The schedule of job %s is already %s." % (self.job["name"], word))
             return
-        self.changed = True
         if self.check_mode:
+            self.changed = True
             self.messages.append("Would have %s the schedule of job %s." % (word, self.job["name"]))
             self.job = dict(self.job, schedule_enabled=wanted)
             return
@@ -200,6 +200,7 @@ class JobRun:
             action.send(_job_path(self.job["id"], "toggleScheduleEnabled"))
             self.task = action.follow_task("job %s" % self.job["name"], job=self._job_view())
             self._refuse_failed_task(action, "change the schedule of")
+            self.changed = True
             job, done = action.follow(lambda: get_job(action.client, self.job["id"]),
                                       lambda job: job["schedule_enabled"] == wanted)
         except EmError as exc:
@@ -237,9 +238,9 @@ class JobRun:
                 name, "has never run" if newest is None else "ended its newest %s" % _about(newest)))
             return None
         verb = "retry" if self.request.state == "retried" else "start"
-        self.changed = True
         self.after["running"] = True
         if self.check_mode:
+            self.changed = True
             self.messages.append("Would %s job %s." % (verb, name))
             return None
         return self._start(verb, newest)
@@ -252,6 +253,7 @@ class JobRun:
             action.send(_job_path(self.job["id"], verb))
             self.task = action.follow_task("job %s" % name, job=self._job_view())
             self._refuse_failed_task(action, verb)
+            self.changed = True
 
             def started():
                 fresh = _newest_sessions(action.client, self.job, 2, requested_at)
