@@ -336,7 +336,8 @@ def _stop(module, client, session):
     else:
         msg = "EM accepted the stop of %s; it is %s now." % (_about(stopped), stopped["state"])
     if action.task_gone:
-        msg += " (EM logged this module on again while the stop ran, which ends its task: the session's state was followed instead.)"
+        msg += (" EM logged the module on again while the stop ran, which ends the stop's task on EM;"
+                " the session's state was followed instead.")
     return dict(msg=msg, session=stopped, task=task, changed=True), stopped["state"]
 
 
