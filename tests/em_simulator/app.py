@@ -29,6 +29,18 @@ from .times import utc_now
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
+#: HTTP.sys's default MaxRequestBytes (request line plus headers, reference section 1.6):
+#: a longer request never reaches EM.
+MAX_REQUEST_BYTES = 16384
+#: HTTP.sys's own answer page for it. The wording is the HTTP.sys error page as commonly
+#: seen; that EM's port answers exactly this (and 414 rather than 400) is an inference.
+URL_TOO_LONG_HTML = (
+    b'<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n'
+    b'<HTML><HEAD><TITLE>Request URL Too Long</TITLE>\r\n'
+    b'<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n'
+    b'<BODY><h2>Request URL Too Long</h2>\r\n'
+    b'<hr><p>HTTP Error 414. The request URL is too long.</p>\r\n'
+    b'</BODY></HTML>\r\n')
 
 
 @dataclass
@@ -38,6 +50,7 @@ class Response:
     content_type: Optional[str] = None
     headers: List[Tuple[str, str]] = field(default_factory=list)
     drop: bool = False                              # close the connection, answer nothing
+    close: bool = False                             # answer, then close the connection
     after: Optional[Callable[[], None]] = None      # run once the response is sent
 
 
@@ -45,6 +58,14 @@ def wants_json(accept: Optional[str]) -> bool:
     """JSON only when asked for by name; ``*/*`` or no Accept gets XML, as on EM. (EM also
     picks JSON when application/json is anywhere in a multi-value Accept.)"""
     return "application/json" in (accept or "").lower()
+
+
+def head_size(method: str, target: str, headers: Mapping[str, str]) -> Tuple[int, int]:
+    """(request line bytes, request line plus headers bytes) as they travel on the wire,
+    CRLFs included in the second; for in-process callers that have no raw request."""
+    line = len(("%s %s HTTP/1.1" % (method, target)).encode("utf-8"))
+    fields = sum(len(("%s: %s\r\n" % (name, value)).encode("utf-8")) for name, value in headers.items())
+    return line, line + 2 + fields + 2
 
 
 def query_params(query: str) -> Dict[str, str]:
@@ -92,11 +113,22 @@ class SimApp:
             self.shutdown_hook()
 
     # ------------------------------------------------------------------ entry point
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Response:
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes,
+               size: Optional[Tuple[int, int]] = None) -> Response:
+        """``size``: (request line bytes, request line plus headers bytes) as received;
+        computed from the arguments when the caller has no raw request."""
+        line_bytes, head_bytes = size if size is not None else head_size(method, target, headers)
         parts = urlsplit(target)
         path = unquote(parts.path) or "/"
+        is_control = path == "/_sim" or path.startswith("/_sim/")
+        if not is_control:
+            self.counters.request_line(line_bytes)
+        if head_bytes > MAX_REQUEST_BYTES:
+            # HTTP.sys refuses it before any routing or authentication.
+            self.counters.bump("refused_414")
+            return Response(414, URL_TOO_LONG_HTML, "text/html; charset=us-ascii", close=True)
         params = query_params(parts.query)
-        if path == "/_sim" or path.startswith("/_sim/"):
+        if is_control:
             status, payload, after = self.control.handle(method, path, params, body)
             return Response(status, json.dumps(payload, ensure_ascii=False).encode("utf-8"),
                             "application/json; charset=utf-8", after=after)

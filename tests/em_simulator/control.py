@@ -30,12 +30,18 @@ class Counters:
             self.logons = 0
             self.failed_logons = 0
             self.logoffs = 0
+            self.refused_414 = 0          # requests over HTTP.sys's size limit
+            self.max_request_line = 0     # bytes of the longest request line (control path excluded)
 
     def request(self, method: str, path: str, is_logon: bool) -> None:
         with self._lock:
             self.requests["%s %s" % (method, path)] += 1
             if method == "POST" and not is_logon:
                 self.posts += 1
+
+    def request_line(self, length: int) -> None:
+        with self._lock:
+            self.max_request_line = max(self.max_request_line, length)
 
     def bump(self, name: str) -> None:
         with self._lock:
@@ -45,7 +51,8 @@ class Counters:
         with self._lock:
             return {"requests": dict(sorted(self.requests.items())), "posts": self.posts, "logons": self.logons,
                     "logoffs": self.logoffs, "open_logon_sessions": open_logon_sessions,
-                    "failed_logons": self.failed_logons}
+                    "failed_logons": self.failed_logons, "refused_414": self.refused_414,
+                    "max_request_line": self.max_request_line}
 
 
 class Faults:

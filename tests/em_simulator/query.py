@@ -15,8 +15,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from . import query_filter
 from .entities.build import Builder
 from .entities.node import Obj
-from .errors import ApiError
-from .model import Job, Session, TaskSession
+from .errors import ACCESS_DENIED, ApiError
+from .model import ACCESS_ADMIN, Job, Session, TaskSession
 from .store import Store
 
 
@@ -60,6 +60,11 @@ QUERY_TYPES: Dict[str, QueryType] = {t.name.casefold(): t for t in (
 )}
 
 
+#: Query types only a Portal Administrator may use (reference section 1.5); every other
+#: type needs read access, which the /api/query route already checked.
+ADMIN_QUERY_TYPES = frozenset(("nasjob", "nasobject", "job"))
+
+
 def dotnet_url_encode(text: str) -> str:
     """Percent-encode the way EM echoes a filter in PagingInfo links (.NET style: lower-case
     hex, space as ``+``, ``-_.!*()`` and alphanumerics kept)."""
@@ -93,11 +98,15 @@ def _sort_key(value: Any) -> Tuple[bool, Any]:
 
 
 def run_query(store: Store, builder: Builder, params: Mapping[str, str], page_size_default: int,
-              now: datetime, page_size_max: Optional[int] = None) -> Obj:
-    """``params``: query-string parameters with case-folded names (EM's are case-insensitive)."""
+              now: datetime, page_size_max: Optional[int] = None,
+              may: Callable[[str], bool] = lambda access: True) -> Obj:
+    """``params``: query-string parameters with case-folded names (EM's are case-insensitive);
+    ``may``: the caller's role check (403 for a type the role may not query)."""
     type_text = params.get("type")
     if not type_text:
         raise ApiError(400, "The query type is missing: add type=<QueryType>, e.g. type=BackupJobSession.")
+    if type_text.strip().casefold() in ADMIN_QUERY_TYPES and not may(ACCESS_ADMIN):
+        raise ApiError(403, ACCESS_DENIED)
     qtype = QUERY_TYPES.get(type_text.casefold())
     if qtype is None:
         raise ApiError(400, "Query type '%s' is not supported by this server (supported: %s)."

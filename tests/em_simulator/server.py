@@ -21,15 +21,19 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Optional, Set, TextIO
+from typing import Any, Dict, Optional, Set, TextIO, Tuple
 
 from . import scenario as scenario_mod
-from .app import SimApp
+from .app import Response, SimApp
 from .config import SimConfig
 from .times import utc_now
 from .tls import ensure_tls_files, server_context
 
 SIM_JSON = "sim.json"
+#: How long a request line the server reads (http.server's own limit is 65,536): far
+#: beyond HTTP.sys's 16 KB, so that an over-long request gets HTTP.sys's 414 from the app
+#: rather than a transport error. Past this, 414 too, and the connection is closed.
+_MAX_LINE_READ = 1 << 20
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -41,6 +45,37 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def handle_one_request(self) -> None:
+        """http.server's loop with a longer request-line limit (see ``_MAX_LINE_READ``)."""
+        try:
+            self.raw_requestline = self.rfile.readline(_MAX_LINE_READ + 1)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > _MAX_LINE_READ:
+                self.command, self.path, self.request_version = "GET", "/", "HTTP/1.1"
+                self.requestline = "(request line over %d bytes)" % _MAX_LINE_READ
+                self._send(self.server.app.handle("GET", "/", {}, b"", (len(self.raw_requestline),) * 2))
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            handler = getattr(self, "do_" + self.command, None)
+            if handler is None:
+                self.send_error(501, "Unsupported method (%r)" % self.command)
+                return
+            handler()
+            self.wfile.flush()
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
+
+    def _size(self) -> Tuple[int, int]:
+        """(request line bytes, request line plus headers bytes) as received."""
+        line = len(self.raw_requestline.rstrip(b"\r\n"))
+        fields = sum(len(name) + len(value) + 4 for name, value in self.headers.items())
+        return line, len(self.raw_requestline) + fields + 2
 
     def do_GET(self) -> None:
         self._serve()
@@ -69,7 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(400, "Bad Content-Length")
             return
         body = self.rfile.read(length) if length else b""
-        response = self.server.app.handle(self.command, self.path, self.headers, body)
+        self._send(self.server.app.handle(self.command, self.path, self.headers, body, self._size()))
+
+    def _send(self, response: Response) -> None:
         if response.drop:
             self.close_connection = True
             try:
@@ -82,6 +119,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if response.content_type:
             self.send_header("Content-Type", response.content_type)
+        if response.close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.send_header("Content-Length", str(len(response.body)))
         # Head and body leave in one write (one TLS record): two small writes would meet
         # Nagle's algorithm and the client's delayed ACK, 40 ms per request.
