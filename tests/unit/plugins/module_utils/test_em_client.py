@@ -221,10 +221,13 @@ def test_url_for_keeps_only_path_and_query_of_hrefs():
         BASE + "query?filter=JobName%3D%3D%22a%20b%22%3Bx&page=2"
 
 
-def test_verify_follows_validate_certs_and_ca_path():
+def test_verify_follows_validate_certs_and_ca_path(monkeypatch):
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    bundle = requests.certs.where()
     assert client().verify is True
-    assert client(validate_certs=False, ca_path="/ca.pem").verify is False
-    assert client(ca_path="/ca.pem").verify == "/ca.pem"
+    assert client(validate_certs=False, ca_path="/nonexistent/ca.pem").verify is False
+    assert client(ca_path=bundle).verify == bundle
 
 
 def test_failed_logoff_is_a_warning_not_an_error(requests_mock):
