@@ -22,7 +22,7 @@ from .entities.build import Builder
 from .entities.node import Obj
 from .entities.serialise import to_json, to_xml
 from .errors import ApiError
-from .routes import Api, ApiRequest
+from .routes import Api, ApiRequest, token_from
 from .scenario import ScenarioData
 from .store import StopFaults, Store
 from .times import utc_now
@@ -51,6 +51,8 @@ class Response:
     headers: List[Tuple[str, str]] = field(default_factory=list)
     drop: bool = False                              # close the connection, answer nothing
     close: bool = False                             # answer, then close the connection
+    trickle_bps: int = 0                            # send the body at this rate (fault)
+    pad_to: int = 0                                 # pad the body with whitespace to this size (fault)
     after: Optional[Callable[[], None]] = None      # run once the response is sent
 
 
@@ -134,26 +136,57 @@ class SimApp:
                             "application/json; charset=utf-8", after=after)
         as_json = wants_json(headers.get("Accept"))
         if path == "/api" or path.startswith("/api/"):
-            is_logon = path.rstrip("/").lower() == "/api/sessionmngr"
-            self.counters.request(method, path, is_logon)
-            faults = self.faults
-            if faults.latency_ms:
-                time.sleep(faults.latency_ms / 1000.0)
-            if faults.take("drop"):
-                return Response(0, drop=True)
-            if faults.take("fail_503"):
-                return self.render(503, self.builder.error(503, "The service is temporarily unavailable (simulated)."),
-                                   as_json)
-            req = ApiRequest(method, path, params, headers, body, self.store.tick())
-            try:
-                status, obj, extra = self.api.dispatch(req)
-            except ApiError as exc:
-                status, obj, extra = exc.status, self.builder.error(exc.status, exc.message), exc.headers
-            except Exception as exc:  # pylint: disable=broad-exception-caught  # a simulator bug: still answer
-                message = "Internal simulator error: %s: %s" % (type(exc).__name__, exc)
-                status, obj, extra = 500, self.builder.error(500, message), {}
-            return self.render(status, obj, as_json, extra)
+            return self._api(method, path, params, headers, body, as_json)
         return self.render(404, self.builder.error(404, "Resource not found: %s" % path), as_json)
+
+    def _api(self, method: str, path: str, params: Dict[str, str], headers: Mapping[str, str], body: bytes,
+             as_json: bool) -> Response:
+        is_logon = path.rstrip("/").lower() == "/api/sessionmngr"
+        self.counters.request(method, path, is_logon)
+        faults = self.faults
+        if faults.latency_ms:
+            time.sleep(faults.latency_ms / 1000.0)
+        if faults.take("drop"):
+            return Response(0, drop=True)
+        if faults.take("fail_503"):
+            message = self._error_message("The service is temporarily unavailable (simulated).", headers)
+            return self.render(503, self.builder.error(503, message), as_json)
+        if method == "GET":
+            hostile = self._hostile_body()
+            if hostile is not None:
+                return hostile
+        req = ApiRequest(method, path, params, headers, body, self.store.tick())
+        try:
+            status, obj, extra = self.api.dispatch(req)
+        except ApiError as exc:
+            message = self._error_message(exc.message, headers)
+            status, obj, extra = exc.status, self.builder.error(exc.status, message), exc.headers
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # a simulator bug: still answer
+            message = "Internal simulator error: %s: %s" % (type(exc).__name__, exc)
+            status, obj, extra = 500, self.builder.error(500, message), {}
+        response = self.render(status, obj, as_json, extra)
+        if is_logon:
+            if status == 201 and faults.slow_logon_ms:
+                # The logon session exists already: a client that gives up now leaves it open.
+                time.sleep(faults.slow_logon_ms / 1000.0)
+            return response
+        if response.body:
+            response.trickle_bps = faults.take_trickle()
+            response.pad_to = faults.take_huge_body()
+        return response
+
+    def _hostile_body(self) -> Optional[Response]:
+        """What a proxy or a broken balancer may answer instead of EM (faults)."""
+        for name, body in (("empty_200", b""), ("empty_object", b"{}"), ("wrong_type", b"[]")):
+            if self.faults.take(name):
+                return Response(200, body, JSON_TYPE)
+        return None
+
+    def _error_message(self, message: str, headers: Mapping[str, str]) -> str:
+        """With the ``echo_token`` fault, the caller's token appears in error messages (some
+        servers echo request headers): clients must scrub it."""
+        token = token_from(headers) if self.faults.echo_token else None
+        return "%s (X-RestSvcSessionId: %s)" % (message, token) if token else message
 
     def render(self, status: int, obj: Optional[Obj], as_json: bool, headers: Optional[Dict[str, str]] = None) -> Response:
         extra = list((headers or {}).items())

@@ -14,7 +14,7 @@ from .auth import LogonSession, parse_basic
 from .entities.node import Obj
 from .errors import ACCESS_DENIED, ApiError
 from .model import ACCESS_ADMIN, ACCESS_ANY, ACCESS_READ
-from .query import run_query
+from .query import run_query, with_huge_pages_count, without_paging
 
 if TYPE_CHECKING:       # pragma: no cover
     from .app import SimApp
@@ -43,7 +43,7 @@ def _ok(body: Optional[Obj], status: int = 200, **headers: str) -> Answer:
     return status, body, dict(headers)
 
 
-def _token_from(headers: Mapping[str, str]) -> Optional[str]:
+def token_from(headers: Mapping[str, str]) -> Optional[str]:
     """The session token; if both are sent, the cookie wins over the header (documented)."""
     for part in (headers.get("Cookie") or "").split(";"):
         name, dummy, value = part.strip().partition("=")
@@ -71,6 +71,11 @@ class Api:
             ("POST", r"/api/nas/jobs/" + _ID + r"/stop/?", self.nas_job_stop, ACCESS_ADMIN),
             ("POST", r"/api/nas/jobs/" + _ID + r"/start/?", self.nas_job_start, ACCESS_ADMIN),
             ("POST", r"/api/nas/jobs/" + _ID + r"/retry/?", self.nas_job_retry, ACCESS_ADMIN),
+            ("POST", r"/api/nas/jobs/" + _ID + r"/toggleScheduleEnabled/?", self.nas_job_toggle, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID + r"/includes/?", self.nas_job_includes, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID + r"/includes/(?P<include>[^/]+)", self.nas_job_include, ACCESS_ADMIN),
+            ("GET", r"/api/nas/fileServers/?", self.file_servers, ACCESS_READ),
+            ("GET", r"/api/nas/fileServers/" + _ID, self.file_server, ACCESS_READ),
             ("GET", r"/api/nas/backupSessions/?", self.nas_sessions, ACCESS_READ),
             ("GET", r"/api/backupSessions/?", self.all_sessions, ACCESS_READ),
             ("GET", r"/api/backupSessions/" + _ID, self.session, ACCESS_READ),
@@ -88,7 +93,7 @@ class Api:
 
     # ------------------------------------------------------------------ dispatch
     def authenticate(self, req: ApiRequest) -> LogonSession:
-        session = self.app.logons.resolve(_token_from(req.headers))
+        session = self.app.logons.resolve(token_from(req.headers))
         if session is None:
             raise ApiError(401, _NEEDS_LOGON)
         return session
@@ -206,6 +211,35 @@ class Api:
         task = self.store.start_job(self._nas_job(ident), req.logon.id, retry=True)
         return _ok(self.build.task(task, req.now), 202)
 
+    def nas_job_toggle(self, req: ApiRequest, ident: str) -> Answer:
+        task = self.store.toggle_schedule(self._nas_job(ident), req.logon.id)
+        return _ok(self.build.task(task, req.now), 202)
+
+    def nas_job_includes(self, req: ApiRequest, ident: str) -> Answer:
+        job = self._nas_job(ident)
+        return _ok(self.build.entity_list("NASObjects", [self.build.nas_object(job, inc) for inc in job.includes]))
+
+    def nas_job_include(self, req: ApiRequest, ident: str, include: str) -> Answer:
+        job = self._nas_job(ident)
+        found = self.store.include(job, include)
+        if found is None:
+            raise ApiError(404, "Include '%s' of job '%s' was not found." % (include, ident))
+        return _ok(self.build.nas_object(job, found))
+
+    def file_servers(self, req: ApiRequest) -> Answer:
+        shares = list(self.store.file_servers.values())
+        if req.entity_format():
+            return _ok(self.build.entity_list("FileServers", [self.build.file_server_entity(f) for f in shares]))
+        return _ok(self.build.references([self.build.file_server_ref(f) for f in shares]))
+
+    def file_server(self, req: ApiRequest, ident: str) -> Answer:
+        share = self.store.file_server(ident)
+        if share is None:
+            raise ApiError(404, "File share '%s' was not found." % ident)
+        if req.entity_format():
+            return _ok(self.build.file_server_entity(share))
+        return _ok(self.build.file_server_ref(share, tag="FileServerReference"))
+
     # ------------------------------------------------------------------ job sessions
     def _session(self, ident: str):
         sess = self.store.session(ident)
@@ -248,8 +282,13 @@ class Api:
     # ------------------------------------------------------------------ query service
     def query(self, req: ApiRequest) -> Answer:
         config = self.app.config
-        return _ok(run_query(self.store, self.build, req.params, config.page_size_default, req.now,
-                             config.page_size_max, may=req.logon.user.may))
+        result = run_query(self.store, self.build, req.params, config.page_size_default, req.now,
+                           config.page_size_max, may=req.logon.user.may)
+        if self.app.faults.take("no_paging"):
+            result = without_paging(result)
+        elif self.app.faults.take("huge_pages_count"):
+            result = with_huge_pages_count(result, self.build)
+        return _ok(result)
 
     # ------------------------------------------------------------------ tasks
     def tasks(self, req: ApiRequest) -> Answer:

@@ -122,15 +122,41 @@ class _Handler(BaseHTTPRequestHandler):
         if response.close:
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.send_header("Content-Length", str(len(response.body)))
-        # Head and body leave in one write (one TLS record): two small writes would meet
-        # Nagle's algorithm and the client's delayed ACK, 40 ms per request.
+        length = max(len(response.body), response.pad_to)
+        self.send_header("Content-Length", str(length))
         self._headers_buffer.append(b"\r\n")
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            self.flush_headers()
+        elif response.trickle_bps or response.pad_to:
+            self.flush_headers()
+            self._stream(response, length)
+        else:
+            # Head and body leave in one write (one TLS record): two small writes would meet
+            # Nagle's algorithm and the client's delayed ACK, 40 ms per request.
             self._headers_buffer.append(response.body)
-        self.flush_headers()
+            self.flush_headers()
         if response.after is not None:
             response.after()
+
+    def _stream(self, response: Response, length: int) -> None:
+        """The body (padded with spaces to ``length``: still the same JSON or XML document)
+        in pieces, at ``trickle_bps`` bytes per second when set. A client that gives up
+        ends it."""
+        chunk = max(1, response.trickle_bps // 10) if response.trickle_bps else 1 << 16
+        padding = b" " * chunk
+        sent = 0
+        try:
+            while sent < length:
+                if sent < len(response.body):
+                    piece = response.body[sent:sent + chunk]
+                else:
+                    piece = padding[:min(chunk, length - sent)]
+                self.wfile.write(piece)
+                sent += len(piece)
+                if response.trickle_bps:
+                    time.sleep(len(piece) / response.trickle_bps)
+        except OSError:
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:   # noqa: A002 - the base class's name
         self.server.log("%s %s" % (self.address_string(), format % args))
