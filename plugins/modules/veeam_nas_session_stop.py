@@ -245,8 +245,9 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner import ModuleRunner
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions, get_session
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, session_guid
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Action, check_timing, sessions_of_job
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._stop import (
-    STOPPED, STOPPING, Clock, Deadline, check_timing, is_stopped, is_stopping, stop_session, wait_until_stopped,
+    STOPPED, STOPPING, is_stopped, is_stopping, stop_session, wait_until_stopped,
 )
 
 TARGET_OPTIONS = ("session_id", "job_name", "job_id")
@@ -262,7 +263,8 @@ class Target:
         if self.guid is None:
             jobs = dict(job_names=params["job_name"], job_ids=params["job_id"])
             self.running_query = SessionQuery(state="running", latest_per_job=True, **jobs)
-            self.newest_query = SessionQuery(limit=1, **jobs)
+            # Newest per job, not limit=1: EM's case-insensitive match may put another job's session first.
+            self.newest_query = SessionQuery(latest_per_job=True, **jobs)
 
     def label(self):
         if self.params["job_name"] is not None:
@@ -276,11 +278,16 @@ class Target:
         running, unknown = find_sessions(client, self.running_query)
         if unknown:
             raise EmError("EM knows no file share backup job %s." % self.label())
+        running = self._exact(running)
         if running:
             return running[0]
         # Nothing runs: report the job's newest session, so the playbook sees how it ended.
-        newest = find_sessions(client, self.newest_query)[0]
+        newest = self._exact(find_sessions(client, self.newest_query)[0])
         return newest[0] if newest else None
+
+    def _exact(self, sessions):
+        job_id = self.running_query.job_ids[0] if self.running_query.job_ids else None
+        return sessions_of_job(sessions, job_name=self.params["job_name"], job_id=job_id)
 
 
 def _about(session):
@@ -306,8 +313,8 @@ def _leave_alone(module, client, target, session):
     if module.check_mode or not module.params["wait"]:
         return dict(msg=_sentence("%s is already Stopping; no stop was sent." % _about(session)), session=session)
     # Someone asked for this stop already: waiting for it keeps "wait" meaning "Stopped on return".
-    deadline = Deadline(module.params["wait_timeout"], Clock())
-    session = wait_until_stopped(client, session, deadline, module.params["poll_interval"])
+    session = wait_until_stopped(Action(client, "stop", module.params["wait_timeout"], module.params["poll_interval"]),
+                                 session)
     return dict(msg=_sentence("%s was already Stopping; no stop was sent, and it is Stopped now." % _about(session)),
                 session=session)
 
@@ -318,7 +325,8 @@ def _stop(module, client, session):
     if module.check_mode:
         msg = "Would stop %s (%s, %s%%)." % (_about(session), session["state"], session["progress"])
         return dict(msg=msg, session=session, changed=True), (STOPPED if params["wait"] else STOPPING)
-    stopped, task = stop_session(client, session, params["wait"], params["wait_timeout"], params["poll_interval"])
+    stopped, action = stop_session(client, session, params["wait"], params["wait_timeout"], params["poll_interval"])
+    task = action.task
     if task["success"] is False:
         # EM refused the stop because the session had just ended by itself.
         msg = "Nothing was stopped: %s ended by itself before EM acted on the stop." % _about(stopped)
@@ -327,6 +335,9 @@ def _stop(module, client, session):
         msg = "Stopped %s." % _about(stopped)
     else:
         msg = "EM accepted the stop of %s; it is %s now." % (_about(stopped), stopped["state"])
+    if action.task_gone:
+        msg += (" EM logged the module on again while the stop ran, which ends the stop's task on EM;"
+                " the session's state was followed instead.")
     return dict(msg=msg, session=stopped, task=task, changed=True), stopped["state"]
 
 
