@@ -88,7 +88,7 @@ def offered_versions(root):
     root = root if isinstance(root, dict) else {}
     block = root.get("supportedversions")
     if isinstance(block, dict):
-        block = block.get("supportedversions") or block.get("supportedversion")
+        block = block.get("supportedversions")
     names = set()
     for item in block if isinstance(block, list) else []:
         name = str(item.get("name") or "") if isinstance(item, dict) else ""
