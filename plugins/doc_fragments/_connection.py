@@ -23,8 +23,8 @@ options:
   username:
     description:
       - EM account used to log on, as C(DOMAIN\user) or C(user@domain).
-      - Reading sessions works with the Portal User, Restore Operator or Portal Administrator role;
-        stopping a session needs Portal Administrator.
+      - Reading sessions works with the Portal User or Portal Administrator role (a Restore Operator cannot read
+        sessions); stopping sessions and starting, retrying or pausing jobs need Portal Administrator.
       - Modules read E(VEEAM_EM_USERNAME) when this option is not set.
     type: str
     required: true
