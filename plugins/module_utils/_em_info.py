@@ -109,12 +109,10 @@ def _hrefs(data):
             if key == "href" and isinstance(value, str):
                 yield value
             else:
-                for href in _hrefs(value):
-                    yield href
+                yield from _hrefs(value)
     elif isinstance(data, list):
         for value in data:
-            for href in _hrefs(value):
-                yield href
+            yield from _hrefs(value)
 
 
 def negotiated_version(requested, offered):

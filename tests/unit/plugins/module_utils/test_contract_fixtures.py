@@ -225,8 +225,8 @@ def test_front_page_and_logon_shapes():
 
 def test_nas_job_shapes():
     refs = decode_json(_raw("v10_nas_jobs_references.json"))["refs"]
-    assert [strip_urn(r["uid"]) for r in refs] == ["5e0b7a13-2c4d-4f6e-8a9b-0c1d2e3f4a5b",
-                                                    "a7f3c2e1-9b8d-4c6a-b5e4-d3c2b1a09f8e"]
+    assert [strip_urn(r["uid"]) for r in refs] == [
+        "5e0b7a13-2c4d-4f6e-8a9b-0c1d2e3f4a5b", "a7f3c2e1-9b8d-4c6a-b5e4-d3c2b1a09f8e"]
     # EM's NasJobReference Href points at /agents/jobs; the Alternate link is the right one.
     assert "/agents/jobs/" in refs[0]["href"]
     assert find_link(refs[0], "Alternate")["href"].endswith("/nas/jobs/%s?format=Entity" % strip_urn(refs[0]["uid"]))
