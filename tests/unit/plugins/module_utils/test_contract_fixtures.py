@@ -32,6 +32,7 @@ CONTRACT = os.path.join(HERE, "..", "..", "fixtures", "contract")
 MODULE_UTILS = os.path.join(HERE, "..", "..", "..", "..", "plugins", "module_utils")
 BASE = "https://em-prod.lab.example:9398/api/"
 TOKEN = "dG9rZW4tb2YtdGhlLWNvbnRyYWN0LXRlc3Q="
+BOM = b"\xef\xbb\xbf"
 SESSION_KEYS = sorted(["id", "uid", "name", "job_id", "job_name", "job_type", "state", "result", "progress",
                        "is_retry", "creation_time", "end_time", "duration_seconds", "failure_message",
                        "backup_server", "href"])
@@ -110,10 +111,6 @@ def test_module_utils_reads_no_key_missing_from_the_list():
 @pytest.mark.parametrize("name", _fixtures())
 def test_every_fixture_is_one_json_document_once_decoded(name):
     assert isinstance(decode_json(_raw(name)), dict)
-
-
-def test_the_camel_case_fixture_starts_with_a_byte_order_mark():
-    assert _raw("v13_query_entities_camel.json").startswith(b"\xef\xbb\xbf")
 
 
 # -- sessions --------------------------------------------------------------------
@@ -200,7 +197,8 @@ def test_query_pages_of_the_v12_shape_are_read_to_the_last(em):
 
 
 def test_the_camel_case_shape_with_a_byte_order_mark_through_the_client(em):
-    em.get(BASE + "query", content=_raw("v13_query_entities_camel.json"))
+    # The file has no byte-order mark (ansible-test's sanity refuses one); EM's answer may.
+    em.get(BASE + "query", content=BOM + _raw("v13_query_entities_camel.json"))
     with _client() as client:
         entities = list(query_entities(client, "BackupJobSession", "JobType==NasBackup", "CreationTime"))
     assert [normalise_session(e)["state"] for e in entities] == ["Stopped", "Stopped"]
