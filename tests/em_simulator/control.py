@@ -176,8 +176,10 @@ class Control:
             return 200, {"sessions": app.store.truth(include_all)}, None
         if (method, route) == ("GET", "/info"):
             return 200, app.info(), None
+        if (method, route) == ("POST", "/run_schedules"):
+            return 200, app.store.run_schedules(), None
         if (method, route) == ("POST", "/shutdown"):
             return 200, {"stopping": True}, app.request_shutdown
-        if route in ("/counters", "/reset", "/faults", "/sessions", "/info", "/shutdown"):
+        if route in ("/counters", "/reset", "/faults", "/sessions", "/info", "/shutdown", "/run_schedules"):
             return 405, {"error": "method %s not allowed on %s" % (method, path)}, None
         return 404, {"error": "no control route %s" % path}, None

@@ -71,6 +71,26 @@ class BackupServer:
 
 
 @dataclass(eq=False)
+class FileServer:
+    """A file share added on a backup server (``/api/nas/fileServers``); ``path`` is the
+    share, e.g. ``\\\\fs01\\projects``."""
+    id: str
+    path: str
+    server: BackupServer
+
+    @property
+    def uid(self) -> str:
+        return "urn:veeam:FileServer:%s" % self.id
+
+
+@dataclass(eq=False)
+class Include:
+    """One NasObject of a job's ``Includes``: a file share the job backs up."""
+    id: str                    # ObjectInJobId
+    file_server: FileServer
+
+
+@dataclass(eq=False)
 class Job:
     id: str
     name: str
@@ -81,6 +101,12 @@ class Job:
     schedule_enabled: bool = True
     next_run: Optional[datetime] = None
     sessions: List["Session"] = field(default_factory=list)
+    includes: List[Include] = field(default_factory=list)
+    # what a start (API, retry or schedule) does: run this long, end with this result
+    start_duration: Optional[float] = None      # None: the scenario's start_duration
+    start_result: str = "Success"
+    start_failure_message: Optional[str] = None
+    schedule_every: Optional[float] = None      # seconds between scheduled runs (None: no clock)
 
     @property
     def is_nas(self) -> bool:

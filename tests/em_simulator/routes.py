@@ -8,7 +8,7 @@ or raises :class:`~.errors.ApiError`. Path matching is case-insensitive, as on E
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, Pattern, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Pattern, Tuple
 
 from .auth import LogonSession, parse_basic
 from .entities.node import Obj
@@ -71,6 +71,11 @@ class Api:
             ("POST", r"/api/nas/jobs/" + _ID + r"/stop/?", self.nas_job_stop, ACCESS_ADMIN),
             ("POST", r"/api/nas/jobs/" + _ID + r"/start/?", self.nas_job_start, ACCESS_ADMIN),
             ("POST", r"/api/nas/jobs/" + _ID + r"/retry/?", self.nas_job_retry, ACCESS_ADMIN),
+            ("POST", r"/api/nas/jobs/" + _ID + r"/toggleScheduleEnabled/?", self.nas_job_toggle, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID + r"/includes/?", self.nas_job_includes, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID + r"/includes/(?P<include>[^/]+)", self.nas_job_include, ACCESS_ADMIN),
+            ("GET", r"/api/nas/fileServers/?", self.file_servers, ACCESS_READ),
+            ("GET", r"/api/nas/fileServers/" + _ID, self.file_server, ACCESS_READ),
             ("GET", r"/api/nas/backupSessions/?", self.nas_sessions, ACCESS_READ),
             ("GET", r"/api/backupSessions/?", self.all_sessions, ACCESS_READ),
             ("GET", r"/api/backupSessions/" + _ID, self.session, ACCESS_READ),
@@ -167,23 +172,28 @@ class Api:
             raise ApiError(404, "File share backup job '%s' was not found." % ident)
         return job
 
-    def nas_jobs(self, req: ApiRequest) -> Answer:
-        jobs = self.store.nas_jobs()
+    def _many(self, req: ApiRequest, key: str, items, entity: Callable[[Any], Obj],
+              ref: Callable[[Any], Obj]) -> Answer:
+        """A collection: references, or with ``?format=Entity`` the entities under ``key``."""
         if req.entity_format():
-            return _ok(self.build.entity_list("NASJobs", [self.build.nas_job_entity(j) for j in jobs]))
-        return _ok(self.build.references([self.build.nas_job_ref(j) for j in jobs]))
+            return _ok(self.build.entity_list(key, [entity(item) for item in items]))
+        return _ok(self.build.references([ref(item) for item in items]))
+
+    @staticmethod
+    def _one(req: ApiRequest, item, entity: Callable[[Any], Obj], ref: Callable[..., Obj], ref_tag: str) -> Answer:
+        """One resource: its reference (as ``ref_tag``), or with ``?format=Entity`` the entity."""
+        return _ok(entity(item) if req.entity_format() else ref(item, tag=ref_tag))
+
+    def nas_jobs(self, req: ApiRequest) -> Answer:
+        return self._many(req, "NASJobs", self.store.nas_jobs(), self.build.nas_job_entity, self.build.nas_job_ref)
 
     def nas_job(self, req: ApiRequest, ident: str) -> Answer:
-        job = self._nas_job(ident)
-        if req.entity_format():
-            return _ok(self.build.nas_job_entity(job))
-        return _ok(self.build.nas_job_ref(job, tag="NasJobReference"))
+        return self._one(req, self._nas_job(ident), self.build.nas_job_entity, self.build.nas_job_ref,
+                         "NasJobReference")
 
     def _session_list(self, req: ApiRequest, sessions) -> Answer:
-        if req.entity_format():
-            return _ok(self.build.entity_list("BackupJobSessions",
-                                              [self.build.session_entity(s, req.now) for s in sessions]))
-        return _ok(self.build.references([self.build.session_ref(s) for s in sessions]))
+        return self._many(req, "BackupJobSessions", sessions, lambda s: self.build.session_entity(s, req.now),
+                          self.build.session_ref)
 
     def nas_job_sessions(self, req: ApiRequest, ident: str) -> Answer:
         return self._session_list(req, self.store.recent_sessions(req.now, job=self._nas_job(ident)))
@@ -206,6 +216,32 @@ class Api:
         task = self.store.start_job(self._nas_job(ident), req.logon.id, retry=True)
         return _ok(self.build.task(task, req.now), 202)
 
+    def nas_job_toggle(self, req: ApiRequest, ident: str) -> Answer:
+        task = self.store.toggle_schedule(self._nas_job(ident), req.logon.id)
+        return _ok(self.build.task(task, req.now), 202)
+
+    def nas_job_includes(self, req: ApiRequest, ident: str) -> Answer:
+        job = self._nas_job(ident)
+        return _ok(self.build.entity_list("NASObjects", [self.build.nas_object(job, inc) for inc in job.includes]))
+
+    def nas_job_include(self, req: ApiRequest, ident: str, include: str) -> Answer:
+        job = self._nas_job(ident)
+        found = self.store.include(job, include)
+        if found is None:
+            raise ApiError(404, "Include '%s' of job '%s' was not found." % (include, ident))
+        return _ok(self.build.nas_object(job, found))
+
+    def file_servers(self, req: ApiRequest) -> Answer:
+        return self._many(req, "FileServers", list(self.store.file_servers.values()),
+                          self.build.file_server_entity, self.build.file_server_ref)
+
+    def file_server(self, req: ApiRequest, ident: str) -> Answer:
+        share = self.store.file_server(ident)
+        if share is None:
+            raise ApiError(404, "File share '%s' was not found." % ident)
+        return self._one(req, share, self.build.file_server_entity, self.build.file_server_ref,
+                         "FileServerReference")
+
     # ------------------------------------------------------------------ job sessions
     def _session(self, ident: str):
         sess = self.store.session(ident)
@@ -217,10 +253,8 @@ class Api:
         return self._session_list(req, self.store.recent_sessions(req.now))
 
     def session(self, req: ApiRequest, ident: str) -> Answer:
-        sess = self._session(ident)
-        if req.entity_format():
-            return _ok(self.build.session_entity(sess, req.now))
-        return _ok(self.build.session_ref(sess, tag="BackupJobSessionReference"))
+        return self._one(req, self._session(ident), lambda s: self.build.session_entity(s, req.now),
+                         self.build.session_ref, "BackupJobSessionReference")
 
     def session_action(self, req: ApiRequest, ident: str) -> Answer:
         action = req.params.get("action")
@@ -232,18 +266,15 @@ class Api:
         return _ok(self.build.task(task, req.now), 202)
 
     def task_sessions(self, req: ApiRequest, ident: str) -> Answer:
-        tasks = self._session(ident).task_sessions
-        if req.entity_format():
-            return _ok(self.build.entity_list("BackupTaskSessions", [self.build.task_session_entity(t) for t in tasks]))
-        return _ok(self.build.references([self.build.task_session_ref(t) for t in tasks]))
+        return self._many(req, "BackupTaskSessions", self._session(ident).task_sessions,
+                          self.build.task_session_entity, self.build.task_session_ref)
 
     def task_session(self, req: ApiRequest, ident: str) -> Answer:
         task = self.store.task_session(ident)
         if task is None:
             raise ApiError(404, "Backup task session '%s' was not found." % ident)
-        if req.entity_format():
-            return _ok(self.build.task_session_entity(task))
-        return _ok(self.build.task_session_ref(task, tag="BackupTaskSessionReference"))
+        return self._one(req, task, self.build.task_session_entity, self.build.task_session_ref,
+                         "BackupTaskSessionReference")
 
     # ------------------------------------------------------------------ query service
     def query(self, req: ApiRequest) -> Answer:

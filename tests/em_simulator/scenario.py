@@ -16,11 +16,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .model import (
     FINISHED_RESULTS, JOB_TYPES, NAS_JOB_TYPE, ROLE_ADMIN, ROLE_PORTAL_USER, ROLE_RESTORE_OPERATOR, ROLES,
-    BackupServer, Job, Session, TaskSession, User,
+    BackupServer, FileServer, Include, Job, Session, TaskSession, User,
 )
 from .query_filter import STATE_ORDER
 from .times import parse_duration, parse_when
@@ -40,7 +40,8 @@ _TOP_KEYS = {"name", "description", "seed", "backup_servers", "users", "jobs", "
 _SERVER_KEYS = {"name", "id"}
 _USER_KEYS = {"username", "password", "role"}
 _JOB_KEYS = {"name", "id", "type", "backup_server", "description", "schedule_configured",
-             "schedule_enabled", "next_run", "sessions"}
+             "schedule_enabled", "next_run", "sessions", "includes", "start_duration", "start_result",
+             "start_failure_message", "schedule_every"}
 _SESSION_KEYS = {"id", "created", "duration", "ended", "result", "state", "failure_message", "is_retry",
                  "progress", "running", "finishes_after", "result_when_done", "failure_message_when_done",
                  "task_sessions"}
@@ -70,6 +71,7 @@ class ScenarioData:
     users: List[User]
     jobs: List[Job]
     settings: Settings = field(default_factory=Settings)
+    file_servers: List[FileServer] = field(default_factory=list)
 
     @property
     def sessions(self) -> List[Session]:
@@ -146,6 +148,7 @@ class _Builder:
         self.servers: Dict[str, BackupServer] = {}
         self.job_names: set = set()
         self.ids: set = set()
+        self.file_servers: Dict[Tuple[str, str], FileServer] = {}
 
     def derived_id(self, *parts: Any) -> str:
         return str(uuid.uuid5(_ID_NAMESPACE, "/".join([str(self.seed)] + [str(p) for p in parts])))
@@ -179,7 +182,7 @@ class _Builder:
             raise ValueError("stop_behaviour: %r is not one of %s" % (behaviour, ", ".join(STOP_BEHAVIOURS)))
         settings.stop_behaviour = behaviour
         return ScenarioData(str(raw.get("name") or self.label), self.seed, self.start,
-                            list(self.servers.values()), users, jobs, settings)
+                            list(self.servers.values()), users, jobs, settings, list(self.file_servers.values()))
 
     def user(self, index: int, item: Any) -> User:
         where = "users[%d]" % index
@@ -216,9 +219,45 @@ class _Builder:
         job.schedule_enabled = bool(item.get("schedule_enabled", True))
         if item.get("next_run") is not None:
             job.next_run = parse_when(item["next_run"], self.start)
+        if item.get("start_duration") is not None:
+            job.start_duration = parse_duration(item["start_duration"])
+        job.start_result = self.result(where, item.get("start_result", "Success"))
+        job.start_failure_message = item.get("start_failure_message")
+        if job.start_failure_message is None and job.start_result != "Success":
+            outcome = "Processing failed" if job.start_result == "Failed" else "Processing finished with warnings"
+            job.start_failure_message = "%s (simulated)." % outcome
+        if item.get("schedule_every") is not None:
+            if not job.is_nas:
+                raise ValueError("%s: schedule_every is for NAS jobs" % where)
+            if "schedule_configured" in item and not job.schedule_configured:
+                raise ValueError("%s: schedule_every needs schedule_configured: true" % where)
+            job.schedule_every = parse_duration(item["schedule_every"])
+            if job.schedule_every <= 0:
+                raise ValueError("%s: schedule_every must be positive" % where)
+            if job.next_run is None:
+                job.next_run = self.start + timedelta(seconds=job.schedule_every)
         for i, sess in enumerate(item.get("sessions") or []):
             job.sessions.append(self.session("%s.sessions[%d]" % (where, i), job, i, sess))
+        if job.is_nas:
+            self.includes(where, job, item.get("includes"))
+        elif item.get("includes"):
+            raise ValueError("%s: includes are for NAS jobs" % where)
         return job
+
+    def includes(self, where: str, job: Job, paths: Any) -> None:
+        """The job's file shares: as listed, else the shares its task sessions name, else one
+        share named after the job. One FileServer per (backup server, path)."""
+        if paths is None:
+            paths = sorted({t.name for s in job.sessions for t in s.task_sessions}) or [
+                "\\\\fs.sim.local\\%s" % job.name]
+        if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
+            raise ValueError("%s: includes must be a list of share paths" % where)
+        for path in paths:
+            key = (job.server.id, path)
+            if key not in self.file_servers:
+                self.file_servers[key] = FileServer(self.unique(where, self.derived_id("fileserver", *key)),
+                                                    path, job.server)
+            job.includes.append(Include(self.derived_id("include", job.id, path), self.file_servers[key]))
 
     def session(self, where: str, job: Job, index: int, item: Any) -> Session:
         item = _check_keys(where, item, _SESSION_KEYS)
@@ -307,6 +346,8 @@ class _Builder:
         for job, count_total, count_jobs, i in jobs:
             count = count_total // count_jobs + (1 if i < count_total % count_jobs else 0)
             self.generate_sessions(rng, job, count, days)
+            if job.is_nas:
+                self.includes("generate", job, ["\\\\fs%02d\\%s" % (i % 9 + 1, self._SHARES[i % len(self._SHARES)])])
         return [entry[0] for entry in jobs]
 
     def generate_sessions(self, rng: random.Random, job: Job, count: int, days: float) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable, Dict, Hashable, List, Optional
 
-from .model import Job, Session, Task, TaskSession
+from .model import FileServer, Include, Job, Session, Task, TaskSession
 from .scenario import ScenarioData
 from .times import format_utc, utc_now
 
@@ -49,6 +49,8 @@ class Store:
         self._cache: "OrderedDict[Hashable, Any]" = OrderedDict()
         self.tasks: Dict[str, Task] = {}
         self._task_seq = 0
+        self.file_servers: Dict[str, FileServer] = {f.id: f for f in data.file_servers}
+        self.start_time = data.start       # the scenario clock's origin (schedules count from it)
 
     # ------------------------------------------------------------------ bookkeeping
     def _add(self, sess: Session) -> None:
@@ -60,16 +62,26 @@ class Store:
             self._live.append(sess)
 
     def tick(self) -> datetime:
-        """Apply every transition due by now (running sessions finishing, stops completing)."""
+        """Apply every transition due by now (running sessions finishing, stops completing,
+        scheduled runs starting - after the finishing, so that a run that ended in time
+        does not block the next one)."""
         now = self.clock()
         with self.lock:
-            changed = False
-            for sess in self._live:
-                changed = sess.advance(now) or changed
+            changed = self._advance(now)
+            if self._run_due_schedules(now):
+                self._advance(now)           # a run that started in the past may be over already
+                changed = True
             if changed:
-                self._live = [s for s in self._live if s.running]
                 self.version += 1
         return now
+
+    def _advance(self, now: datetime) -> bool:
+        changed = False
+        for sess in self._live:
+            changed = sess.advance(now) or changed
+        if changed:
+            self._live = [s for s in self._live if s.running]
+        return changed
 
     def cached(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Memoise ``compute`` per data version (a query is computed once, then paged)."""
@@ -166,8 +178,23 @@ class Store:
             self._stop([sess], now, faults)
             return self._new_task(owner, "StopJobSession", True, 'Job Session "%s" triggered to stop.' % sess.name, now)
 
+    def _new_session(self, job: Job, created: datetime, retry: bool = False) -> Session:
+        """A run of ``job`` from ``created``: Working for the job's start_duration, then its
+        start_result. Callers hold the lock."""
+        duration = self.start_duration if job.start_duration is None else job.start_duration
+        sess = Session(str(uuid.uuid4()), job, created, state="Working", result="None", ended=None, progress=0,
+                       is_retry=retry, progress_origin=created,
+                       finish_at=created + timedelta(seconds=duration), result_when_done=job.start_result,
+                       failure_when_done=job.start_failure_message if job.start_result != "Success" else None)
+        job.sessions.append(sess)
+        self._add(sess)
+        self.version += 1
+        return sess
+
     def start_job(self, job: Job, owner: str, retry: bool = False) -> Task:
-        """POST /nas/jobs/{id}/start or /retry: a new Working session that ends with Success."""
+        """POST /nas/jobs/{id}/start or /retry: a new Working session. A job that runs
+        already, or a retry whose newest finished run did not fail, gets a 202 whose task
+        fails with a message (EM's answer there is not documented: an inference)."""
         operation = "RetryNasJob" if retry else "StartNasJob"
         now = self.tick()
         with self.lock:
@@ -178,14 +205,76 @@ class Store:
                 if last is None or last.result != "Failed":
                     return self._new_task(owner, operation, False,
                                           'Job "%s" can be retried only after a failed run.' % job.name, now)
-            sess = Session(str(uuid.uuid4()), job, now, state="Working", result="None", ended=None, progress=0,
-                           is_retry=retry, progress_origin=now,
-                           finish_at=now + timedelta(seconds=self.start_duration))
-            job.sessions.append(sess)
-            self._add(sess)
-            self.version += 1
+            self._new_session(job, now, retry)
             verb = "retry" if retry else "start"
             return self._new_task(owner, operation, True, 'Job "%s" triggered to %s.' % (job.name, verb), now)
+
+    def toggle_schedule(self, job: Job, owner: str) -> Task:
+        """POST /nas/jobs/{id}/toggleScheduleEnabled: flips ScheduleEnabled at once (EM's
+        action flips; when the flip becomes visible on EM is not documented)."""
+        now = self.tick()
+        with self.lock:
+            job.schedule_enabled = not job.schedule_enabled
+            if job.schedule_enabled and job.schedule_every:
+                job.next_run = self._next_slot(job, now)
+            self.version += 1
+            return self._new_task(owner, "UpdateJob", True, "Ok", now)
+
+    # ------------------------------------------------------------------ schedules
+    @staticmethod
+    def schedule_active(job: Job) -> bool:
+        return job.is_nas and job.schedule_configured and job.schedule_enabled
+
+    def _next_slot(self, job: Job, now: datetime) -> datetime:
+        """The first period boundary (counted from the simulator's start) after ``now``."""
+        period = timedelta(seconds=job.schedule_every)
+        passed = int((now - self.start_time) / period) if now > self.start_time else 0
+        return self.start_time + period * (passed + 1)
+
+    def _run_due_schedules(self, now: datetime) -> bool:
+        """Start each enabled schedule's run that fell due by ``now`` (runs missed while
+        nobody asked start once, at the latest due moment; a job still running skips its
+        run). True if anything changed (a NextRun, a new session). Callers hold the lock."""
+        changed = False
+        for job in self.data.jobs:
+            if not job.schedule_every or job.next_run is None or now < job.next_run:
+                continue
+            first_due = job.next_run
+            job.next_run = self._next_slot(job, now)
+            changed = True
+            if not self.schedule_active(job):
+                continue
+            due = max(first_due, job.next_run - timedelta(seconds=job.schedule_every))   # the latest due moment
+            if not any(s.created <= due for s in job.running_sessions()):
+                self._new_session(job, due)
+        return changed
+
+    def run_schedules(self) -> Dict[str, List[str]]:
+        """POST /_sim/run_schedules: start every job whose schedule is configured and
+        enabled now (a running job is skipped), whatever its period."""
+        now = self.tick()
+        answer: Dict[str, List[str]] = {"started": [], "already_running": [], "schedule_disabled": [],
+                                        "no_schedule": []}
+        with self.lock:
+            for job in self.nas_jobs():
+                if not job.schedule_configured:
+                    answer["no_schedule"].append(job.name)
+                elif not job.schedule_enabled:
+                    answer["schedule_disabled"].append(job.name)
+                elif job.running_sessions():
+                    answer["already_running"].append(job.name)
+                else:
+                    self._new_session(job, now)
+                    answer["started"].append(job.name)
+        return answer
+
+    # ------------------------------------------------------------------ file shares
+    def file_server(self, ident: str) -> Optional[FileServer]:
+        return self.file_servers.get(ident.lower())
+
+    @staticmethod
+    def include(job: Job, ident: str) -> Optional[Include]:
+        return next((i for i in job.includes if i.id == ident.lower()), None)
 
     # ------------------------------------------------------------------ ground truth
     def truth(self, include_all: bool = False) -> List[Dict[str, Any]]:

@@ -11,7 +11,7 @@ documentation's examples (XML); hrefs are absolute, like EM's.
 from datetime import datetime
 from typing import Iterable, List, Optional, Sequence
 
-from ..model import BackupServer, Job, Session, Task, TaskSession
+from ..model import BackupServer, FileServer, Include, Job, Session, Task, TaskSession
 from ..times import format_utc
 from .node import ATTR, ELEM, FLAT, LIST, OMIT, Obj
 
@@ -128,13 +128,46 @@ class Builder:
         base = "%s/nas/jobs/%s" % (self.api, job.id)
         links = [self._server_link(job.server), self.link("Alternate", base, "NasJobReference", job.name)]
         links += self.nas_job_links(job)[2:]
-        next_run = format_utc(job.next_run) if job.next_run else None
+        # No next run while the schedule is off (an inference).
+        active = job.schedule_configured and job.schedule_enabled
+        next_run = format_utc(job.next_run) if job.next_run and active else None
         return Obj(tag, [
-            ("Description", job.description, ELEM), ("ScheduleConfigured", job.schedule_configured, ELEM),
+            ("Description", job.description, ELEM),
+            ("Includes", [self.nas_object(job, inc) for inc in job.includes], LIST),
+            ("ScheduleConfigured", job.schedule_configured, ELEM),
             ("ScheduleEnabled", job.schedule_enabled, ELEM), ("NextRun", next_run, ELEM),
             ("Name", job.name, ATTR), ("UID", job.nas_uid, ATTR), ("Links", links, LIST),
             ("Href", base + "?format=Entity", ATTR), ("Type", "NASJob", ATTR)],
             ("Href", "Type", "Name", "UID", "Links"))
+
+    # ------------------------------------------------------------------ file shares
+    def file_server_ref(self, share: FileServer, tag: str = "Ref") -> Obj:
+        # As in EM's documented example, the reference Href points at /api/repositories/{id}
+        # (a bug, kept); the Alternate link is right.
+        href = "%s/repositories/%s" % (self.api, share.id)
+        alternate = "%s/nas/fileServers/%s" % (self.api, share.id)
+        links = [self._server_link(share.server), self.link("Alternate", alternate + "?format=Entity", "FileServer",
+                                                            share.path)]
+        return self._ref(tag, "FileServerReference", href, share.path, share.uid, links)
+
+    def file_server_entity(self, share: FileServer, tag: str = "FileServer") -> Obj:
+        href = "%s/nas/fileServers/%s" % (self.api, share.id)
+        links = [self._server_link(share.server), self.link("Alternate", href, "FileServerReference", share.path)]
+        return Obj(tag, [("BackupServerUid", share.server.uid, ELEM), ("Path", share.path, ELEM),
+                         ("Name", share.path, ATTR), ("UID", share.uid, ATTR), ("Links", links, LIST),
+                         ("Href", href + "?format=Entity", ATTR), ("Type", "FileServer", ATTR)],
+                   ("Href", "Type", "Name", "UID", "Links"))
+
+    def nas_object(self, job: Job, include: Include, tag: str = "NasObject") -> Obj:
+        """One include of a job (documented fields; their JSON shape is an inference)."""
+        share = include.file_server
+        href = "%s/nas/jobs/%s/includes/%s" % (self.api, job.id, include.id)
+        return Obj(tag, [
+            ("HierarchyObjRef", share.uid, ELEM), ("ObjectInJobId", include.id, ELEM),
+            ("FileOrFolder", share.path, ELEM), ("FileServerUid", share.uid, ELEM),
+            ("InclusionMask", "*", ELEM), ("ExclusionMask", None, ELEM),
+            ("Name", share.path, ATTR), ("Href", href, ATTR), ("Type", "NasObject", ATTR)],
+            ("Href", "Type", "Name"))
 
     # ------------------------------------------------------------------ job sessions
     def _session_up_links(self, sess: Session) -> List[Obj]:
