@@ -64,6 +64,8 @@ done <<<"$sim_settings"
 log "simulator listening at $VEEAM_EM_URL"
 
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
+# The preflight also shows a read-only account: the scenario's Portal User.
+export DEMO_READONLY_USERNAME=${DEMO_READONLY_USERNAME-reader} DEMO_READONLY_PASSWORD=${DEMO_READONLY_PASSWORD-reader-pass}
 # Modules run with the venv's Python, which has requests.
 export ANSIBLE_PYTHON_INTERPRETER=$VENV/bin/python
 # Where the demo's report goes (kept until the next demo).

@@ -28,7 +28,7 @@ options:
       - EM account used to log on, as C(DOMAIN\user) or C(user@domain).
       - Reading sessions and tasks works with the Portal User or Portal Administrator role;
         Restore Operators cannot read backup sessions.
-        Reading C(/api/nas/jobs) and every action, such as a stop, need Portal Administrator.
+        Reading C(/api/nas/jobs), stopping sessions and starting, retrying or pausing jobs need Portal Administrator.
         A refused request (403) names the role it needs.
       - C(~/.netrc) and other credentials from the environment are ignored.
       - Modules read E(VEEAM_EM_USERNAME) when this option is not set.
