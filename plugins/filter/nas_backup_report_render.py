@@ -54,7 +54,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_render import render
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import render
 
 
 def nas_backup_report_render(report, fmt):

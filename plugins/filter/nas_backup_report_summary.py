@@ -187,7 +187,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import build_report
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import build_report
 
 _PLAN_KEYS = ("now", "window", "window_start", "since", "span", "max_age", "accept_results")
 

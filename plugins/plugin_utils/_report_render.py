@@ -21,9 +21,9 @@ import io
 import json
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import JOB_KEYS, job_statuses
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_html import render_html
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import JOB_KEYS, job_statuses
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_html import render_html
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
     STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
 )
 

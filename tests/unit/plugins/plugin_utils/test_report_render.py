@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_render import render
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import render
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
     format_duration, format_hours, format_time,
 )
 

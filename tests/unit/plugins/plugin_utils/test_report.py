@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import (
     JOB_KEYS, build_report, host_jobs, job_status, job_statuses, job_summary, make_plan, report_job_names,
 )
 

@@ -20,10 +20,10 @@ __metaclass__ = type
 from datetime import datetime, timedelta, timezone
 from html import escape
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import (
     job_statuses, is_finished,
 )
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
     NOTHING, STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import parse_age
