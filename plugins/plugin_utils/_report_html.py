@@ -3,30 +3,39 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The nas_backup_report report as one self-contained HTML page.
+"""The nas_backup_report HTML page: its view model, and the template that shows it.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change without notice.
 
-Inline CSS and inline SVG only: no script, no font, no image, no request (a
-Content-Security-Policy says so to the browser). Every status is written in
-words next to its colour, and every job row carries ``data-job`` and
-``data-status`` so that machines can read the page too.
+The page itself is the role's Jinja template (templates/nas_backup_report.html.j2), so
+that a user can replace it. Everything that is arithmetic or a choice lives here
+instead, once: the words and CSS classes of each status, the formatted times and
+numbers, the timeline geometry (bars, grid lines, axis ticks) and the host cards.
+
+The template is rendered here with Jinja's own autoescaping rather than by Ansible's
+template module: ansible-core forces autoescape off and (measured on 2.19) ignores an
+``{% autoescape true %}`` block, so a job name such as ``<script>`` would reach the page
+as markup. Here every value is escaped unless the template marks it safe.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 from datetime import datetime, timedelta, timezone
-from html import escape
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
 
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import (
-    job_statuses, is_finished,
+    is_finished, plan_max_age_seconds,
 )
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
-    NOTHING, STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
+    STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
 )
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import parse_age
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import parse_timestamp
 
 _UTC = timezone.utc
@@ -34,166 +43,70 @@ _ICONS = dict(success=u"\u2714", warning=u"\u26a0", failed=u"\u2716", running=u"
               none=u"\u25cb", unknown="?", stale=u"\u25f7")
 _STATUS_ORDER = ("failed", "stale", "warning", "unknown", "none", "running", "success")
 # Timeline drawing units: the SVG is 1000 wide and stretched to the column.
-_LANE_WIDTH = 1000.0
+LANE_WIDTH = 1000
 _MIN_BAR = 3.0
 _TICK_STEPS = (3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400)
 _MAX_TICKS = 8
 
-_STYLE = u"""
-:root{--success:#1a7f37;--success-bg:#dafbe1;--success-bar:#2da44e;--warning:#7d4e00;--warning-bg:#fff1b8;
---warning-bar:#d4a72c;--failed:#b3141f;--failed-bg:#ffebe9;--failed-bar:#e5534b;--running:#0550ae;
---running-bg:#ddf4ff;--running-bar:#218bff;--stale:#9a3412;--stale-bg:#ffedd5;--stale-bar:#f97316;--none:#57606a;--none-bg:#eaeef2;--line:#d0d7de;--muted:#57606a}
-*{box-sizing:border-box}
-body{margin:0;background:#f6f8fa;color:#1f2328;
-font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif}
-main{max-width:1240px;margin:0 auto;padding:20px 24px 32px}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}h3{font-size:15px;margin:0 0 8px}
-.meta{color:var(--muted);margin:0}
-.tally{display:flex;flex-wrap:wrap;gap:10px;margin:16px 0 0;padding:0;list-style:none}
-.tally li{border:1px solid var(--line);border-left-width:6px;border-radius:6px;background:#fff;padding:6px 14px;min-width:120px}
-.tally b{display:block;font-size:22px;line-height:1.2}
-.notice{border:1px solid var(--failed);background:var(--failed-bg);color:var(--failed);border-radius:6px;padding:8px 12px}
-table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line);border-radius:6px}
-th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-thead th{background:#f6f8fa;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
-tbody th{font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.when{white-space:nowrap}
-tr.job>th{border-left:6px solid var(--none)}
-.badge{display:inline-block;padding:1px 9px;border-radius:999px;font-weight:600;border:1px solid;white-space:nowrap}
-.why{color:var(--muted);font-size:12px;margin-top:3px;max-width:260px}
-.sub{color:var(--muted);font-size:12px}
-.st-success{color:var(--success);background:var(--success-bg);border-color:var(--success)}
-.st-warning{color:var(--warning);background:var(--warning-bg);border-color:var(--warning)}
-.st-failed{color:var(--failed);background:var(--failed-bg);border-color:var(--failed)}
-.st-running{color:var(--running);background:var(--running-bg);border-color:var(--running)}
-.st-stale{color:var(--stale);background:var(--stale-bg);border-color:var(--stale)}
-.st-none,.st-unknown{color:var(--none);background:var(--none-bg);border-color:var(--none)}
-tr[data-status=success]>th,.host li.v-pass{border-left-color:var(--success)}
-tr[data-status=warning]>th{border-left-color:var(--warning-bar)}
-tr[data-status=failed]>th,.host li.v-fail{border-left-color:var(--failed)}
-tr[data-status=running]>th{border-left-color:var(--running)}
-tr[data-status=stale]>th{border-left-color:var(--stale-bar)}
-.tally .st-success{border-left-color:var(--success)}.tally .st-warning{border-left-color:var(--warning-bar)}
-.tally .st-failed{border-left-color:var(--failed)}.tally .st-running{border-left-color:var(--running)}
-.tally .st-stale{border-left-color:var(--stale-bar)}
-.tally .st-none,.tally .st-unknown{border-left-color:var(--none)}
-.tally li{background:#fff;color:inherit}
-.timeline{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 14px 12px}
-.lane{display:grid;grid-template-columns:240px 1fr;align-items:center;gap:12px;padding:4px 0;
-border-bottom:1px solid #eaeef2}
-.lane:last-child{border-bottom:0}
-.lane svg{display:block;width:100%;height:26px;background:#f6f8fa;border-radius:3px}
-.axis{position:relative;height:18px;margin-left:252px;color:var(--muted);font-size:11px}
-.axis span{position:absolute;top:0;transform:translateX(-50%);white-space:nowrap}
-.legend{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 0 252px;color:var(--muted);font-size:12px}
-.legend i{display:inline-block;width:14px;height:10px;border-radius:2px;margin-right:5px;vertical-align:baseline}
-.b-success{fill:var(--success-bar);background:var(--success-bar)}
-.b-warning{fill:var(--warning-bar);background:var(--warning-bar)}
-.b-failed{fill:var(--failed-bar);background:var(--failed-bar)}
-.b-running{fill:var(--running-bar);background:var(--running-bar)}
-.b-none{fill:#8c959f;background:#8c959f}
-.b-fresh{fill:#dafbe1;background:#dafbe1}
-.grid{stroke:#d0d7de;stroke-width:1}
-.hosts{display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:12px}
-.host{background:#fff;border:1px solid var(--line);border-top:6px solid var(--none);border-radius:6px;padding:10px 14px}
-.host.pass{border-top-color:var(--success)}.host.fail{border-top-color:var(--failed)}
-.host ul{margin:0;padding:0;list-style:none}
-.host li{border-left:4px solid var(--none);padding:3px 0 3px 8px;margin:4px 0}
-footer{color:var(--muted);font-size:12px;margin-top:28px}
-.scroll{overflow-x:auto}
-@media (max-width:900px){.lane{grid-template-columns:150px 1fr}
-.axis,.legend{margin-left:162px}.why{max-width:none}}
-"""
-
-
-def _e(value):
-    return escape(u"%s" % (value,), quote=True)
-
 
 def _badge(status, text=None):
-    return u'<span class="badge st-%s"><span aria-hidden="true">%s</span> %s</span>' % (
-        status, _ICONS[status], _e(text or STATUS_LABELS[status]))
+    """A status pill: its CSS class suffix, icon and words (never colour alone)."""
+    return dict(status=status, icon=_ICONS[status], text=text or STATUS_LABELS[status])
 
 
-def _when(value):
-    if not value:
-        return NOTHING
-    return u'<time datetime="%s">%s</time>' % (_e(value), _e(format_time(value)))
-
-
-# -- header -------------------------------------------------------------------------
-
-def _tally(report, statuses):
-    counts = dict((status, statuses.count(status)) for status in _STATUS_ORDER)
-    items = [u'<li class="st-%s"><b>%d</b>%s</li>' % (status, counts[status], _e(STATUS_LABELS[status]))
-             for status in _STATUS_ORDER if counts[status]]
-    hosts = report["hosts"]
-    if hosts:
-        passed = sum(1 for host in hosts if host["passed"])
-        status = "success" if passed == len(hosts) else "failed"
-        items.append(u'<li class="st-%s"><b>%d of %d</b>hosts pass</li>' % (status, passed, len(hosts)))
-    return u'<ul class="tally" aria-label="Summary">%s</ul>' % u"".join(items)
-
-
-def _header(report, statuses):
-    rule = u"Hosts pass when the newest finished session of each of their jobs is at most %s old and ended with %s." % (
-        _e(report["max_age"]), _e(" or ".join(report["accept_results"])))
-    return (u'<header><h1>NAS backup report</h1>'
-            u'<p class="meta">Generated %s &middot; window <b>%s</b>, sessions created from %s to %s</p>'
-            u'<p class="meta">%s</p>%s</header>') % (
-        _when(report["generated_at"]), _e(report["window"]), _when(report["window_start"]),
-        _when(report["generated_at"]), rule, _tally(report, statuses))
+def _moment(value):
+    """An ISO time as the page shows it: ``iso`` for <time datetime>, ``text`` for people; None when unset."""
+    return dict(iso=value, text=format_time(value)) if value else None
 
 
 # -- jobs table ---------------------------------------------------------------------
 
-def _status_cell(job, status, newest):
-    parts = [_badge(status)]
-    if job["running"] and status != "running":
-        parts.append(_badge("running", "Running now"))
-    if status == "unknown":
-        parts.append(u'<div class="why">Enterprise Manager has no file share backup job of this name.</div>')
-    elif newest and newest.get("failure_message") and status in ("failed", "warning"):
-        parts.append(u'<div class="why">%s</div>' % _e(newest["failure_message"]))
-    return u" ".join(parts)
+def _why(job, newest):
+    if job["status"] == "unknown":
+        return "No session of this job was found at all: Enterprise Manager has no such file share backup job, " \
+               "or it has never run."
+    if newest and newest.get("failure_message") and job["status"] in ("failed", "warning"):
+        return newest["failure_message"]
+    return None
 
 
-def _job_row(job, status, sessions):
+def _job_row(job, sessions):
     newest = next((s for s in sessions if is_finished(s)), None)
+    status = job["status"]
+    result = (job["last_result"] or "").lower()
     age = job["last_success_age_hours"]
-    success = _when(job["last_success_time"])
-    if age is not None:
-        success += u'<div class="sub">%s</div>' % _e(format_hours(age, suffix=" ago"))
-    cells = [
-        u'<td class="status">%s</td>' % _status_cell(job, status, newest),
-        u'<td class="when">%s</td>' % _when(job["last_session_time"]),
-        u'<td class="when">%s</td>' % success,
-        u'<td class="num">%s</td>' % _e(format_rate(job["success_rate"])),
-        u'<td class="num">%d</td>' % job["session_count"],
-        u'<td class="num">%s</td>' % _e(format_duration(job["mean_duration_seconds"])),
-        u'<td class="num">%s</td>' % _e(format_duration(job["last_duration_seconds"])),
-    ]
-    return u'<tr class="job" data-job="%s" data-status="%s"><th scope="row">%s</th>%s</tr>' % (
-        _e(job["job_name"]), status, _e(job["job_name"]), u"".join(cells))
+    return dict(
+        name=job["job_name"],
+        status=status,
+        last_result=_badge(result, job["last_result"]) if result in _ICONS else None,
+        badges=[_badge(status)] + ([_badge("running", "Running now")] if job["running"] and status != "running" else []),
+        why=_why(job, newest),
+        last_session=_moment(job["last_session_time"]),
+        last_success=_moment(job["last_success_time"]),
+        last_success_age=format_hours(age, suffix=" ago") if age is not None else None,
+        success_rate=format_rate(job["success_rate"]),
+        session_count=job["session_count"],
+        mean_duration=format_duration(job["mean_duration_seconds"]),
+        last_duration=format_duration(job["last_duration_seconds"]),
+    )
 
 
-def _jobs_table(report, statuses, by_job):
-    if not report["jobs"]:
-        return u"<p>No file share backup job had a session in the window, and no host names one.</p>"
-    head = u"".join(u'<th scope="col">%s</th>' % _e(name) for name in (
-        "Job", "Status", "Last session", "Last success", "Success rate", "Sessions", "Mean duration",
-        "Last duration"))
-    rows = [_job_row(job, status, by_job.get(job["job_name"], []))
-            for job, status in zip(report["jobs"], statuses)]
-    return u'<div class="scroll"><table class="jobs"><thead><tr>%s</tr></thead><tbody>%s</tbody></table></div>' % (
-        head, u"".join(rows))
+def _tally(report):
+    statuses = [job["status"] for job in report["jobs"]]
+    items = [dict(status=status, count=str(statuses.count(status)), text=STATUS_LABELS[status])
+             for status in _STATUS_ORDER if statuses.count(status)]
+    hosts = report["hosts"]
+    if hosts:
+        passed = sum(1 for host in hosts if host["passed"])
+        items.append(dict(status="success" if passed == len(hosts) else "failed",
+                          count="%d of %d" % (passed, len(hosts)), text="hosts pass"))
+    return items
 
 
 # -- timelines ----------------------------------------------------------------------
 
 class _Scale:
-    """Maps moments of the window onto 0 .. _LANE_WIDTH."""
+    """Maps moments of the window onto 0 .. LANE_WIDTH."""
 
     def __init__(self, start, end):
         self.start = start
@@ -202,7 +115,7 @@ class _Scale:
 
     def x(self, moment):
         offset = (moment - self.start).total_seconds()
-        return min(max(offset / self.span, 0.0), 1.0) * _LANE_WIDTH
+        return min(max(offset / self.span, 0.0), 1.0) * LANE_WIDTH
 
     def ticks(self):
         """Round moments (UTC midnights, or whole hours) to mark along the axis."""
@@ -225,9 +138,9 @@ def _tick_label(moment, step):
 
 def _axis(scale):
     step, moments = scale.ticks()
-    labels = [u'<span style="left:%.2f%%">%s</span>' % (scale.x(m) / _LANE_WIDTH * 100, _e(_tick_label(m, step)))
-              for m in moments if 0.03 < scale.x(m) / _LANE_WIDTH < 0.97]
-    return u'<div class="axis" aria-hidden="true">%s</div>' % u"".join(labels)
+    # Labels too close to either end would be cut off by the lane's edge.
+    return [dict(left="%.2f" % (scale.x(m) / LANE_WIDTH * 100), text=_tick_label(m, step))
+            for m in moments if 0.03 < scale.x(m) / LANE_WIDTH < 0.97]
 
 
 def _bar(session, scale):
@@ -239,8 +152,7 @@ def _bar(session, scale):
     word = "Running" if kind == "running" else str(session.get("result") or "None")
     tip = u"%s, %s, %s" % (word, format_time(session["creation_time"]),
                            format_duration(session.get("duration_seconds")) if is_finished(session) else "running")
-    return u'<rect class="bar b-%s" x="%.1f" y="4" width="%.1f" height="18" rx="2"><title>%s</title></rect>' % (
-        _e(kind), min(x0, _LANE_WIDTH - width), width, _e(tip))
+    return dict(kind=kind, x="%.1f" % min(x0, LANE_WIDTH - width), width="%.1f" % width, tip=tip)
 
 
 def _lane_label(job, sessions):
@@ -252,93 +164,80 @@ def _lane_label(job, sessions):
     return u"%s: %s" % (job["job_name"], ", ".join(words) or "no session in the window")
 
 
-def _lane(job, sessions, scale, fresh_from):
-    label = _lane_label(job, sessions)
-    grid = u"".join(u'<line class="grid" x1="%.1f" y1="0" x2="%.1f" y2="26" vector-effect="non-scaling-stroke"/>'
-                    % (scale.x(m), scale.x(m)) for m in scale.ticks()[1])
-    fresh_x = scale.x(fresh_from)
-    fresh = u'<rect class="b-fresh" x="%.1f" y="0" width="%.1f" height="26"/>' % (fresh_x, _LANE_WIDTH - fresh_x)
-    bars = u"".join(_bar(s, scale) for s in reversed(sessions))
-    svg = (u'<svg viewBox="0 0 %d 26" preserveAspectRatio="none" role="img" aria-label="%s">'
-           u'<title>%s</title>%s%s%s</svg>') % (_LANE_WIDTH, _e(label), _e(label), fresh, grid, bars)
+def _lane(job, sessions, scale, fresh_x, grid):
     running = sum(1 for s in sessions if not is_finished(s))
-    count = u"%d finished" % (len(sessions) - running) + (u", %d running" % running if running else u"")
-    return u'<div class="lane" data-job="%s"><div><b>%s</b><div class="sub">%s</div></div>%s</div>' % (
-        _e(job["job_name"]), _e(job["job_name"]), count, svg)
+    return dict(
+        name=job["job_name"],
+        label=_lane_label(job, sessions),
+        count=u"%d finished" % (len(sessions) - running) + (u", %d running" % running if running else u""),
+        fresh_x="%.1f" % fresh_x,
+        fresh_width="%.1f" % (LANE_WIDTH - fresh_x),
+        grid=grid,
+        bars=[_bar(s, scale) for s in reversed(sessions)],  # oldest first: newer bars drawn on top
+    )
 
 
-def _legend(report):
-    kinds = (("success", "Success"), ("warning", "Warning"), ("failed", "Failed"), ("running", "Running"),
-             ("fresh", "Last %s (host rule)" % report["max_age"]))
-    return u'<div class="legend">%s</div>' % u"".join(
-        u'<span><i class="b-%s"></i>%s</span>' % (kind, _e(text)) for kind, text in kinds)
-
-
-def _timelines(report, by_job):
-    if not report["jobs"]:
-        return u""
+def _timeline(report, by_job):
     now = parse_timestamp(report["generated_at"])
     scale = _Scale(parse_timestamp(report["window_start"]), now)
-    fresh_from = now - timedelta(seconds=_max_age_seconds(report["max_age"]))
-    lanes = u"".join(_lane(job, by_job.get(job["job_name"], []), scale, fresh_from) for job in report["jobs"])
-    return (u'<h2 id="timeline">Sessions over the window</h2><div class="timeline">%s%s%s</div>'
-            % (_axis(scale), lanes, _legend(report)))
-
-
-def _max_age_seconds(text):
-    age = parse_age(text)
-    return age.total_seconds() if age else 0
+    fresh_x = scale.x(now - timedelta(seconds=plan_max_age_seconds(report)))
+    grid = ["%.1f" % scale.x(m) for m in scale.ticks()[1]]
+    legend = [dict(kind=kind, text=text) for kind, text in (
+        ("success", "Success"), ("warning", "Warning"), ("failed", "Failed"), ("running", "Running"),
+        ("fresh", "Last %s (host rule)" % report["max_age"]))]
+    return dict(
+        width=LANE_WIDTH,
+        axis=_axis(scale),
+        lanes=[_lane(job, by_job.get(job["job_name"], []), scale, fresh_x, grid) for job in report["jobs"]],
+        legend=legend,
+    )
 
 
 # -- hosts --------------------------------------------------------------------------
 
 def _host_card(host):
-    verdict = "success" if host["passed"] else "failed"
-    items = []
-    for job in host["jobs"]:
-        status = "success" if job["passed"] else "failed"
-        items.append(u'<li class="v-%s" data-job="%s" data-passed="%s">%s <b>%s</b><div class="sub">%s</div></li>' % (
-            "pass" if job["passed"] else "fail", _e(job["job_name"]), "true" if job["passed"] else "false",
-            _badge(status, "Pass" if job["passed"] else "Fail"), _e(job["job_name"]), _e(job["reason"])))
-    if not items:
-        items.append(u'<li class="v-fail">No job is listed in <code>veeam_nas_jobs</code>.</li>')
-    return (u'<section class="host %s" data-host="%s" data-passed="%s"><h3>%s %s</h3><ul>%s</ul></section>' % (
-        "pass" if host["passed"] else "fail", _e(host["host"]), "true" if host["passed"] else "false",
-        _e(host["host"]), _badge(verdict, "Passes" if host["passed"] else "Fails"), u"".join(items)))
-
-
-def _hosts(report):
-    if not report["hosts"]:
-        return u'<h2 id="hosts">Hosts</h2><p>No host of the inventory lists <code>veeam_nas_jobs</code>.</p>'
-    return u'<h2 id="hosts">Hosts</h2><div class="hosts">%s</div>' % u"".join(
-        _host_card(host) for host in report["hosts"])
+    return dict(
+        name=host["host"],
+        passed=host["passed"],
+        badge=_badge("success", "Passes") if host["passed"] else _badge("failed", "Fails"),
+        jobs=[dict(name=job["job_name"], passed=job["passed"], reason=job["reason"],
+                   badge=_badge("success", "Pass") if job["passed"] else _badge("failed", "Fail"))
+              for job in host["jobs"]],
+    )
 
 
 # -- page ---------------------------------------------------------------------------
 
-def _sessions_by_job(report):
-    grouped = {}
+def html_view(report):
+    """Everything the HTML template shows, as plain strings, numbers, booleans, lists and dicts."""
+    by_job = {}
     for session in report.get("sessions") or []:
-        grouped.setdefault(session["job_name"], []).append(session)
-    return grouped
+        by_job.setdefault(session["job_name"], []).append(session)
+    return dict(
+        title=format_time(report["generated_at"]),
+        generated=_moment(report["generated_at"]),
+        window=report["window"],
+        window_start=_moment(report["window_start"]),
+        max_age=report["max_age"],
+        accept_results=" or ".join(report["accept_results"]),
+        tally=_tally(report),
+        unknown_jobs=list(report["unknown_jobs"]),
+        jobs=[_job_row(job, by_job.get(job["job_name"], [])) for job in report["jobs"]],
+        timeline=_timeline(report, by_job),
+        hosts=[_host_card(host) for host in report["hosts"]],
+    )
 
 
-def render_html(report):
-    """The whole page as one string."""
-    unknown = report["unknown_jobs"]
-    statuses = job_statuses(report)
-    by_job = _sessions_by_job(report)
-    notice = u""
-    if unknown:
-        notice = u'<p class="notice" role="alert">Enterprise Manager has no file share backup job named %s.</p>' % (
-            u", ".join(u"<b>%s</b>" % _e(name) for name in unknown))
-    body = u"".join([
-        _header(report, statuses), u'<h2 id="jobs">Jobs</h2>', notice, _jobs_table(report, statuses, by_job),
-        _timelines(report, by_job), _hosts(report),
-        u"<footer>Written by the backupgate.veeam_em.nas_backup_report role. All times are UTC.</footer>",
-    ])
-    return (u'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            u'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            u"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-            u"<title>NAS backup report %s</title><style>%s</style></head><body><main>%s</main></body></html>\n") % (
-        _e(format_time(report["generated_at"])), _STYLE, body)
+def render_html(report, template):
+    """The page: ``template`` (a file path) rendered with ``view`` (html_view) and ``report``, autoescaped."""
+    path = os.path.abspath(os.path.expanduser(str(template)))
+    if not os.path.isfile(path):
+        raise EmOptionError("nas_backup_report_html_template", template, "expected the path of a Jinja template file")
+    # trim_blocks as in Ansible's own templates, so that a template behaves the same in both.
+    env = SandboxedEnvironment(loader=FileSystemLoader(os.path.dirname(path)), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, keep_trailing_newline=True)
+    try:
+        return env.get_template(os.path.basename(path)).render(view=html_view(report), report=report)
+    except TemplateError as exc:
+        raise EmOptionError("nas_backup_report_html_template", template,
+                            "the template failed: %s: %s" % (type(exc).__name__, exc))
