@@ -30,12 +30,18 @@ class Counters:
             self.logons = 0
             self.failed_logons = 0
             self.logoffs = 0
+            self.refused_414 = 0          # requests over HTTP.sys's size limit
+            self.max_request_line = 0     # bytes of the longest request line (control path excluded)
 
     def request(self, method: str, path: str, is_logon: bool) -> None:
         with self._lock:
             self.requests["%s %s" % (method, path)] += 1
             if method == "POST" and not is_logon:
                 self.posts += 1
+
+    def request_line(self, length: int) -> None:
+        with self._lock:
+            self.max_request_line = max(self.max_request_line, length)
 
     def bump(self, name: str) -> None:
         with self._lock:
@@ -45,21 +51,32 @@ class Counters:
         with self._lock:
             return {"requests": dict(sorted(self.requests.items())), "posts": self.posts, "logons": self.logons,
                     "logoffs": self.logoffs, "open_logon_sessions": open_logon_sessions,
-                    "failed_logons": self.failed_logons}
+                    "failed_logons": self.failed_logons, "refused_414": self.refused_414,
+                    "max_request_line": self.max_request_line}
 
 
 class Faults:
     """Injected misbehaviour of the /api side. Counted faults hit the next N requests/bodies."""
-    COUNTED = ("fail_503", "drop", "malformed")
+    #: Counted: each applies to the next N matching requests or answers (README's table).
+    COUNTED = ("fail_503", "drop", "malformed", "empty_200", "empty_object", "wrong_type", "no_paging",
+               "huge_pages_count", "trickle_count", "huge_body_count")
+    #: Settings that stay until changed (0 = off).
+    LEVELS = ("latency_ms", "refuse_nas_stop", "trickle_bps", "slow_logon_ms")
+    FLAGS = ("stop_ignored", "stop_task_fails", "echo_token")
+    #: A rate or size without its count applies to this many answers.
+    _COUNT_OF = {"trickle_bps": "trickle_count", "huge_body_mb": "huge_body_count"}
 
     def __init__(self, stop: Optional[StopFaults] = None) -> None:
         self._lock = threading.Lock()
-        self.latency_ms = 0
-        self.fail_503 = 0
-        self.drop = 0
-        self.malformed = 0
-        self.refuse_nas_stop = 0          # an HTTP status for /nas/jobs/{id}/stop; 0 = off
         self.stop = stop or StopFaults()
+        self._zero()
+
+    def _zero(self) -> None:
+        for name in self.COUNTED + self.LEVELS:
+            setattr(self, name, 0)
+        self.huge_body_mb = 0.0
+        self.echo_token = False
+        self.stop.ignored = self.stop.task_fails = False
 
     def take(self, name: str) -> bool:
         """Use up one of the counted fault ``name``; True if it applies now."""
@@ -72,40 +89,59 @@ class Faults:
 
     def snapshot(self) -> Dict[str, Any]:
         with self._lock:
-            return {"latency_ms": self.latency_ms, "fail_503": self.fail_503, "drop": self.drop,
-                    "malformed": self.malformed, "refuse_nas_stop": self.refuse_nas_stop,
-                    "stop_ignored": self.stop.ignored, "stop_task_fails": self.stop.task_fails}
+            state = {name: getattr(self, name) for name in self.COUNTED + self.LEVELS}
+            state.update(huge_body_mb=self.huge_body_mb, echo_token=self.echo_token,
+                         stop_ignored=self.stop.ignored, stop_task_fails=self.stop.task_fails)
+            return state
 
     def clear(self) -> None:
         with self._lock:
-            self.latency_ms = self.fail_503 = self.drop = self.malformed = self.refuse_nas_stop = 0
-            self.stop.ignored = self.stop.task_fails = False
+            self._zero()
 
-    def apply(self, spec: Mapping[str, Any]) -> None:
-        """Set faults from a /_sim/faults body (validated first, so a bad body changes nothing)."""
-        ints = ("latency_ms", "fail_503", "drop", "malformed", "refuse_nas_stop")
-        bools = ("stop_ignored", "stop_task_fails", "expire_logons", "clear")
+    @classmethod
+    def _validate(cls, spec: Mapping[str, Any]) -> None:
+        ints = cls.COUNTED + cls.LEVELS
+        bools = cls.FLAGS + ("expire_logons", "clear")
         for key, value in spec.items():
             if key in ints:
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                     raise ValueError("%s must be a non-negative integer" % key)
+            elif key == "huge_body_mb":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 4096:
+                    raise ValueError("huge_body_mb must be a number of MiB from 0 to 4096")
             elif key in bools:
                 if not isinstance(value, bool):
                     raise ValueError("%s must be true or false" % key)
             else:
-                raise ValueError("unknown fault %r; known: %s" % (key, ", ".join(ints + bools)))
+                raise ValueError("unknown fault %r; known: %s"
+                                 % (key, ", ".join(ints + ("huge_body_mb",) + bools)))
         if spec.get("refuse_nas_stop") and not 400 <= spec["refuse_nas_stop"] <= 599:
             raise ValueError("refuse_nas_stop must be an HTTP error status (400-599) or 0")
+
+    def apply(self, spec: Mapping[str, Any]) -> None:
+        """Set faults from a /_sim/faults body (validated first, so a bad body changes nothing)."""
+        self._validate(spec)
         if spec.get("clear"):
             self.clear()
         with self._lock:
-            for key in ints:
+            for key in self.COUNTED + self.LEVELS + ("huge_body_mb", "echo_token"):
                 if key in spec:
                     setattr(self, key, spec[key])
+            for key, count in self._COUNT_OF.items():
+                if spec.get(key) and count not in spec:
+                    setattr(self, count, 1)
             if "stop_ignored" in spec:
                 self.stop.ignored = spec["stop_ignored"]
             if "stop_task_fails" in spec:
                 self.stop.task_fails = spec["stop_task_fails"]
+
+    def take_trickle(self) -> int:
+        """Bytes per second for this answer's body, or 0."""
+        return self.trickle_bps if self.trickle_bps and self.take("trickle_count") else 0
+
+    def take_huge_body(self) -> int:
+        """The size in bytes to pad this answer's body to, or 0."""
+        return int(self.huge_body_mb * 1048576) if self.huge_body_mb and self.take("huge_body_count") else 0
 
 
 ControlAnswer = Tuple[int, Any, Optional[Callable[[], None]]]

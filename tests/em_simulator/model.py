@@ -28,7 +28,20 @@ STOPPED_BY_USER = "Job session was stopped by user."
 PROGRESS_STEP_SECONDS = 5.0
 
 ROLE_ADMIN = "PortalAdministrator"
-ROLES = (ROLE_ADMIN, "PortalUser", "RestoreOperator")
+ROLE_PORTAL_USER = "PortalUser"
+ROLE_RESTORE_OPERATOR = "RestoreOperator"
+ROLES = (ROLE_ADMIN, ROLE_PORTAL_USER, ROLE_RESTORE_OPERATOR)
+
+#: Access levels of the routes (the REST API's security-role table, reference section 1.5):
+#: ``ANY`` every logged-on role (logon sessions, tasks); ``READ`` Portal User and Portal
+#: Administrator (sessions, task sessions, file servers); ``ADMIN`` Portal Administrator
+#: only (jobs, includes, every action). Restore Operators read nothing but ``ANY``.
+ACCESS_ANY, ACCESS_READ, ACCESS_ADMIN = "any", "read", "admin"
+_ROLE_ACCESS = {
+    ROLE_ADMIN: (ACCESS_ANY, ACCESS_READ, ACCESS_ADMIN),
+    ROLE_PORTAL_USER: (ACCESS_ANY, ACCESS_READ),
+    ROLE_RESTORE_OPERATOR: (ACCESS_ANY,),
+}
 
 
 @dataclass(eq=False)
@@ -41,6 +54,10 @@ class User:
     def may_act(self) -> bool:
         """Starting/stopping jobs needs the Portal Administrator role (documented)."""
         return self.role == ROLE_ADMIN
+
+    def may(self, access: str) -> bool:
+        """Whether this user's role may call a route of the given access level."""
+        return access in _ROLE_ACCESS.get(self.role, ())
 
 
 @dataclass(eq=False)

@@ -8,6 +8,7 @@ A (type, filter, sort) result is computed once per data version and cached, so r
 all pages of a 12,000-session answer filters and sorts once.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -15,8 +16,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from . import query_filter
 from .entities.build import Builder
 from .entities.node import Obj
-from .errors import ApiError
-from .model import Job, Session, TaskSession
+from .errors import ACCESS_DENIED, ApiError
+from .model import ACCESS_ADMIN, Job, Session, TaskSession
 from .store import Store
 
 
@@ -60,6 +61,11 @@ QUERY_TYPES: Dict[str, QueryType] = {t.name.casefold(): t for t in (
 )}
 
 
+#: Query types only a Portal Administrator may use (reference section 1.5); every other
+#: type needs read access, which the /api/query route already checked.
+ADMIN_QUERY_TYPES = frozenset(("nasjob", "nasobject", "job"))
+
+
 def dotnet_url_encode(text: str) -> str:
     """Percent-encode the way EM echoes a filter in PagingInfo links (.NET style: lower-case
     hex, space as ``+``, ``-_.!*()`` and alphanumerics kept)."""
@@ -93,11 +99,15 @@ def _sort_key(value: Any) -> Tuple[bool, Any]:
 
 
 def run_query(store: Store, builder: Builder, params: Mapping[str, str], page_size_default: int,
-              now: datetime, page_size_max: Optional[int] = None) -> Obj:
-    """``params``: query-string parameters with case-folded names (EM's are case-insensitive)."""
+              now: datetime, page_size_max: Optional[int] = None,
+              may: Callable[[str], bool] = lambda access: True) -> Obj:
+    """``params``: query-string parameters with case-folded names (EM's are case-insensitive);
+    ``may``: the caller's role check (403 for a type the role may not query)."""
     type_text = params.get("type")
     if not type_text:
         raise ApiError(400, "The query type is missing: add type=<QueryType>, e.g. type=BackupJobSession.")
+    if type_text.strip().casefold() in ADMIN_QUERY_TYPES and not may(ACCESS_ADMIN):
+        raise ApiError(403, ACCESS_DENIED)
     qtype = QUERY_TYPES.get(type_text.casefold())
     if qtype is None:
         raise ApiError(400, "Query type '%s' is not supported by this server (supported: %s)."
@@ -172,3 +182,31 @@ def run_query(store: Store, builder: Builder, params: Mapping[str, str], page_si
         return builder.query_result(paging, entities_key=qtype.entities_key,
                                     entities=[qtype.entity(builder, it, now) for it in chosen])
     return builder.query_result(paging, refs=[qtype.ref(builder, it) for it in chosen])
+
+
+#: PagesCount of the ``huge_pages_count`` fault.
+HUGE_PAGES_COUNT = 1000000000
+
+
+def without_paging(result: Obj) -> Obj:
+    """The ``no_paging`` fault: the answer lacks the PagingInfo EM always sends."""
+    result.props = [prop for prop in result.props if prop[0] != "PagingInfo"]
+    return result
+
+
+def with_huge_pages_count(result: Obj, builder: Builder) -> Obj:
+    """The ``huge_pages_count`` fault: PagesCount 1e9, with Next/Last links to match, so a
+    client that trusts the server would page (almost) forever."""
+    paging = next(value for name, value, dummy in result.props if name == "PagingInfo")
+    props = dict((name, value) for name, value, dummy in paging.props)
+    first = next(link for link in props["Links"] if dict((n, v) for n, v, d in link.props)["Rel"] == "First")
+    href = dict((n, v) for n, v, d in first.props)["Href"]
+    page = props["PageNum"]
+
+    def to_page(number: int) -> str:
+        return re.sub(r"([?&]page=)1(?=&|$)", r"\g<1>%d" % number, href)
+
+    links = [first, builder.link("Next", to_page(page + 1)), builder.link("Last", to_page(HUGE_PAGES_COUNT))]
+    fresh = builder.paging_info(page, props["PageSize"], HUGE_PAGES_COUNT, links)
+    result.props = [(name, fresh if name == "PagingInfo" else value, kind) for name, value, kind in result.props]
+    return result

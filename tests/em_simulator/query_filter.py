@@ -30,7 +30,8 @@ Whitespace between tokens is ignored. Comparison semantics (as EM applies them):
   examples compare ``jobtype==backup`` against ``Backup``; EM's store uses a
   case-insensitive collation - an inference);
 * enumerations compare by their position in the enum, not alphabetically
-  (``Result>Success`` is Warning, Failed or None); the orders are below;
+  (``Result>Success`` is Warning, Failed or None); the orders are below; a filter may
+  name only the documented Result values (``Result==None`` is refused);
 * date-times are UTC: ``"2025-08-15T06:00:00Z"``, unquoted without ``Z``
   (``2025-02-18T14:16:31``), or a bare date (``2019-06-30`` = midnight UTC);
   other UTC offsets are refused;
@@ -51,6 +52,10 @@ STATE_ORDER: Tuple[str, ...] = ("Starting", "Stopping", "Working", "Pausing", "R
 #: BackupJobSession.Result: the documented Success < Warning < Failed, then "None" (the
 #: value of a running session) last - its place is an inference.
 RESULT_ORDER: Tuple[str, ...] = ("Success", "Warning", "Failed", "None")
+#: The Result values a filter may name: only the documented ones. ``Result==None`` is
+#: refused (400) as EM refuses a value it does not know; a running session is selected
+#: by State instead.
+RESULT_FILTER_VALUES: Tuple[str, ...] = ("Success", "Warning", "Failed")
 #: BackupTaskSession.State, in the documented order.
 TASK_STATE_ORDER: Tuple[str, ...] = ("InProgress", "Pending", "Completed")
 
@@ -264,16 +269,19 @@ class DateType(PropType):
 class EnumType(PropType):
     name = "enum"
 
-    def __init__(self, order: Tuple[str, ...]) -> None:
+    def __init__(self, order: Tuple[str, ...], literals: Optional[Tuple[str, ...]] = None) -> None:
         self.order = order
         self.index = {v.casefold(): i for i, v in enumerate(order)}
+        # A filter may name only these (default: every value of the order).
+        self.literals = literals or order
+        self.accepted = frozenset(v.casefold() for v in self.literals)
 
     def literal_key(self, text: str, prop: str) -> Any:
-        try:
-            return self.index[text.casefold()]
-        except KeyError:
+        folded = text.casefold()
+        if folded not in self.accepted:
             raise FilterValueError("Invalid value %r for %s; expected one of: %s"
-                                   % (text, prop, ", ".join(self.order))) from None
+                                   % (text, prop, ", ".join(self.literals)))
+        return self.index[folded]
 
     def value_key(self, value: Any) -> Any:
         if value is None:
@@ -321,12 +329,13 @@ SCHEMAS: Dict[str, Dict[str, PropType]] = {
     "BackupJobSession": {
         "UID": STRING, "Name": STRING, "JobType": STRING, "JobUid": STRING, "JobName": STRING,
         "CreationTime": DATETIME, "EndTime": DATETIME, "State": EnumType(STATE_ORDER),
-        "Result": EnumType(RESULT_ORDER), "IsRetry": BOOLEAN,
+        "Result": EnumType(RESULT_ORDER, RESULT_FILTER_VALUES), "IsRetry": BOOLEAN,
         "BackupServerUid": STRING, "BackupServerName": STRING,
     },
     "BackupTaskSession": {
         "UID": STRING, "Name": STRING, "CreationTime": DATETIME, "EndTime": DATETIME,
-        "State": EnumType(TASK_STATE_ORDER), "Result": EnumType(RESULT_ORDER), "Reason": STRING,
+        "State": EnumType(TASK_STATE_ORDER), "Result": EnumType(RESULT_ORDER, RESULT_FILTER_VALUES),
+        "Reason": STRING,
         "TotalSize": INTEGER, "JobSessionUid": STRING, "JobUid": STRING, "JobName": STRING,
         "BackupServerUid": STRING, "BackupServerName": STRING, "VmDisplayName": STRING,
     },
@@ -468,7 +477,7 @@ def evaluate(pred: Node, record: Record, schema: Union[str, Schema, None] = None
 
 
 __all__ = [
-    "STATE_ORDER", "RESULT_ORDER", "TASK_STATE_ORDER", "OPERATORS", "SCHEMAS",
+    "STATE_ORDER", "RESULT_ORDER", "RESULT_FILTER_VALUES", "TASK_STATE_ORDER", "OPERATORS", "SCHEMAS",
     "FilterError", "FilterSyntaxError", "FilterValueError",
     "Comparison", "And", "Or", "Node",
     "parse", "bind", "evaluate", "record_keys", "canonical_property", "parse_utc_datetime",

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, Patte
 from .auth import LogonSession, parse_basic
 from .entities.node import Obj
 from .errors import ACCESS_DENIED, ApiError
-from .query import run_query
+from .model import ACCESS_ADMIN, ACCESS_ANY, ACCESS_READ
+from .query import run_query, with_huge_pages_count, without_paging
 
 if TYPE_CHECKING:       # pragma: no cover
     from .app import SimApp
@@ -42,7 +43,7 @@ def _ok(body: Optional[Obj], status: int = 200, **headers: str) -> Answer:
     return status, body, dict(headers)
 
 
-def _token_from(headers: Mapping[str, str]) -> Optional[str]:
+def token_from(headers: Mapping[str, str]) -> Optional[str]:
     """The session token; if both are sent, the cookie wins over the header (documented)."""
     for part in (headers.get("Cookie") or "").split(";"):
         name, dummy, value = part.strip().partition("=")
@@ -56,51 +57,54 @@ class Api:
         self.app = app
         self.store = app.store
         self.build = app.builder
-        table: List[Tuple[str, str, Callable[..., Answer], bool]] = [
-            ("GET", r"/api/?", self.root, False),
-            ("POST", r"/api/sessionMngr/?", self.logon, False),
-            ("GET", r"/api/logonSessions/?", self.logon_sessions, True),
-            ("GET", r"/api/logonSessions/" + _ID, self.logon_session, True),
-            ("DELETE", r"/api/logonSessions/" + _ID, self.logoff, True),
-            ("GET", r"/api/nas/?", self.nas, True),
-            ("GET", r"/api/nas/jobs/?", self.nas_jobs, True),
-            ("GET", r"/api/nas/jobs/" + _ID, self.nas_job, True),
-            ("GET", r"/api/nas/jobs/" + _ID + r"/backupSessions/?", self.nas_job_sessions, True),
-            ("POST", r"/api/nas/jobs/" + _ID + r"/stop/?", self.nas_job_stop, True),
-            ("POST", r"/api/nas/jobs/" + _ID + r"/start/?", self.nas_job_start, True),
-            ("POST", r"/api/nas/jobs/" + _ID + r"/retry/?", self.nas_job_retry, True),
-            ("GET", r"/api/nas/backupSessions/?", self.nas_sessions, True),
-            ("GET", r"/api/backupSessions/?", self.all_sessions, True),
-            ("GET", r"/api/backupSessions/" + _ID, self.session, True),
-            ("POST", r"/api/backupSessions/" + _ID, self.session_action, True),
-            ("GET", r"/api/backupSessions/" + _ID + r"/taskSessions/?", self.task_sessions, True),
-            ("GET", r"/api/backupTaskSessions/" + _ID, self.task_session, True),
-            ("GET", r"/api/query/?", self.query, True),
-            ("GET", r"/api/tasks/?", self.tasks, True),
-            ("GET", r"/api/tasks/" + _ID, self.task, True),
-            ("DELETE", r"/api/tasks/" + _ID, self.delete_task, True),
+        # (method, path pattern, handler, access level; None = no logon needed)
+        table: List[Tuple[str, str, Callable[..., Answer], Optional[str]]] = [
+            ("GET", r"/api/?", self.root, None),
+            ("POST", r"/api/sessionMngr/?", self.logon, None),
+            ("GET", r"/api/logonSessions/?", self.logon_sessions, ACCESS_ANY),
+            ("GET", r"/api/logonSessions/" + _ID, self.logon_session, ACCESS_ANY),
+            ("DELETE", r"/api/logonSessions/" + _ID, self.logoff, ACCESS_ANY),
+            ("GET", r"/api/nas/?", self.nas, ACCESS_READ),
+            ("GET", r"/api/nas/jobs/?", self.nas_jobs, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID, self.nas_job, ACCESS_ADMIN),
+            ("GET", r"/api/nas/jobs/" + _ID + r"/backupSessions/?", self.nas_job_sessions, ACCESS_READ),
+            ("POST", r"/api/nas/jobs/" + _ID + r"/stop/?", self.nas_job_stop, ACCESS_ADMIN),
+            ("POST", r"/api/nas/jobs/" + _ID + r"/start/?", self.nas_job_start, ACCESS_ADMIN),
+            ("POST", r"/api/nas/jobs/" + _ID + r"/retry/?", self.nas_job_retry, ACCESS_ADMIN),
+            ("GET", r"/api/nas/backupSessions/?", self.nas_sessions, ACCESS_READ),
+            ("GET", r"/api/backupSessions/?", self.all_sessions, ACCESS_READ),
+            ("GET", r"/api/backupSessions/" + _ID, self.session, ACCESS_READ),
+            ("POST", r"/api/backupSessions/" + _ID, self.session_action, ACCESS_ADMIN),
+            ("GET", r"/api/backupSessions/" + _ID + r"/taskSessions/?", self.task_sessions, ACCESS_READ),
+            ("GET", r"/api/backupTaskSessions/" + _ID, self.task_session, ACCESS_READ),
+            # Portal Users may query some types only: run_query checks the type's level.
+            ("GET", r"/api/query/?", self.query, ACCESS_READ),
+            ("GET", r"/api/tasks/?", self.tasks, ACCESS_ANY),
+            ("GET", r"/api/tasks/" + _ID, self.task, ACCESS_ANY),
+            ("DELETE", r"/api/tasks/" + _ID, self.delete_task, ACCESS_ANY),
         ]
-        self.routes: List[Tuple[str, Pattern, Callable[..., Answer], bool]] = [
-            (method, re.compile(pattern, re.IGNORECASE), handler, auth) for method, pattern, handler, auth in table]
+        self.routes: List[Tuple[str, Pattern, Callable[..., Answer], Optional[str]]] = [
+            (method, re.compile(pattern, re.IGNORECASE), handler, access) for method, pattern, handler, access in table]
 
     # ------------------------------------------------------------------ dispatch
     def authenticate(self, req: ApiRequest) -> LogonSession:
-        session = self.app.logons.resolve(_token_from(req.headers))
+        session = self.app.logons.resolve(token_from(req.headers))
         if session is None:
             raise ApiError(401, _NEEDS_LOGON)
         return session
 
     def dispatch(self, req: ApiRequest) -> Answer:
         allowed = []
-        for method, pattern, handler, needs_auth in self.routes:
+        for method, pattern, handler, access in self.routes:
             match = pattern.fullmatch(req.path)
             if match is None:
                 continue
             if method != req.method:
                 allowed.append(method)
                 continue
-            if needs_auth:
-                req.logon = self.authenticate(req)
+            if access is not None:
+                req.logon = self.authenticate(req)      # 401 before 403, as on EM
+                self.require(req, access)
             return handler(req, **match.groupdict())
         self.authenticate(req)      # unknown resources are hidden from anonymous callers
         if allowed:
@@ -108,8 +112,10 @@ class Api:
                            {"Allow": ", ".join(sorted(set(allowed)))})
         raise ApiError(404, "Resource not found: %s" % req.path)
 
-    def require_admin(self, req: ApiRequest) -> None:
-        if req.logon is None or not req.logon.user.may_act:
+    @staticmethod
+    def require(req: ApiRequest, access: str) -> None:
+        """403 unless the caller's role may use ``access`` (reference section 1.5)."""
+        if req.logon is None or not req.logon.user.may(access):
             raise ApiError(403, ACCESS_DENIED)
 
     # ------------------------------------------------------------------ logon / logoff
@@ -189,17 +195,14 @@ class Api:
         refused = self.app.faults.refuse_nas_stop
         if refused:
             raise ApiError(refused, "The request to stop the job was refused by the server (simulated).")
-        self.require_admin(req)
         task = self.store.stop_job(self._nas_job(ident), req.logon.id, self.app.faults.stop)
         return _ok(self.build.task(task, req.now), 202)
 
     def nas_job_start(self, req: ApiRequest, ident: str) -> Answer:
-        self.require_admin(req)
         task = self.store.start_job(self._nas_job(ident), req.logon.id)
         return _ok(self.build.task(task, req.now), 202)
 
     def nas_job_retry(self, req: ApiRequest, ident: str) -> Answer:
-        self.require_admin(req)
         task = self.store.start_job(self._nas_job(ident), req.logon.id, retry=True)
         return _ok(self.build.task(task, req.now), 202)
 
@@ -225,7 +228,6 @@ class Api:
             raise ApiError(400, "An action is required, e.g. ?action=stop.")
         if action.casefold() != "stop":
             raise ApiError(400, "Action '%s' is not supported for backup job sessions." % action)
-        self.require_admin(req)
         task = self.store.stop_session(self._session(ident), req.logon.id, self.app.faults.stop)
         return _ok(self.build.task(task, req.now), 202)
 
@@ -246,8 +248,13 @@ class Api:
     # ------------------------------------------------------------------ query service
     def query(self, req: ApiRequest) -> Answer:
         config = self.app.config
-        return _ok(run_query(self.store, self.build, req.params, config.page_size_default, req.now,
-                             config.page_size_max))
+        result = run_query(self.store, self.build, req.params, config.page_size_default, req.now,
+                           config.page_size_max, may=req.logon.user.may)
+        if self.app.faults.take("no_paging"):
+            result = without_paging(result)
+        elif self.app.faults.take("huge_pages_count"):
+            result = with_huge_pages_count(result, self.build)
+        return _ok(result)
 
     # ------------------------------------------------------------------ tasks
     def tasks(self, req: ApiRequest) -> Answer:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from .model import (
-    FINISHED_RESULTS, JOB_TYPES, NAS_JOB_TYPE, ROLE_ADMIN, ROLES, BackupServer, Job, Session,
-    TaskSession, User,
+    FINISHED_RESULTS, JOB_TYPES, NAS_JOB_TYPE, ROLE_ADMIN, ROLE_PORTAL_USER, ROLE_RESTORE_OPERATOR, ROLES,
+    BackupServer, Job, Session, TaskSession, User,
 )
 from .query_filter import STATE_ORDER
 from .times import parse_duration, parse_when
@@ -30,7 +30,8 @@ BUNDLED_DIR = Path(__file__).resolve().parent / "scenarios"
 _ID_NAMESPACE = uuid.UUID("0b7e3c1a-52f4-4e0b-9d7c-5e0f3a9c2d61")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-DEFAULT_USERS = (("admin", "admin-pass", ROLE_ADMIN), ("reader", "reader-pass", "RestoreOperator"))
+DEFAULT_USERS = (("admin", "admin-pass", ROLE_ADMIN), ("reader", "reader-pass", ROLE_PORTAL_USER),
+                 ("restore", "restore-pass", ROLE_RESTORE_OPERATOR))
 DEFAULT_SERVER = "vbr01.sim.local"
 DEFAULT_DURATION = "30m"
 

@@ -21,15 +21,19 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Optional, Set, TextIO
+from typing import Any, Dict, Optional, Set, TextIO, Tuple
 
 from . import scenario as scenario_mod
-from .app import SimApp
+from .app import Response, SimApp
 from .config import SimConfig
 from .times import utc_now
 from .tls import ensure_tls_files, server_context
 
 SIM_JSON = "sim.json"
+#: How long a request line the server reads (http.server's own limit is 65,536): far
+#: beyond HTTP.sys's 16 KB, so that an over-long request gets HTTP.sys's 414 from the app
+#: rather than a transport error. Past this, 414 too, and the connection is closed.
+_MAX_LINE_READ = 1 << 20
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -41,6 +45,37 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def handle_one_request(self) -> None:
+        """http.server's loop with a longer request-line limit (see ``_MAX_LINE_READ``)."""
+        try:
+            self.raw_requestline = self.rfile.readline(_MAX_LINE_READ + 1)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if len(self.raw_requestline) > _MAX_LINE_READ:
+                self.command, self.path, self.request_version = "GET", "/", "HTTP/1.1"
+                self.requestline = "(request line over %d bytes)" % _MAX_LINE_READ
+                self._send(self.server.app.handle("GET", "/", {}, b"", (len(self.raw_requestline),) * 2))
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return
+            handler = getattr(self, "do_" + self.command, None)
+            if handler is None:
+                self.send_error(501, "Unsupported method (%r)" % self.command)
+                return
+            handler()
+            self.wfile.flush()
+        except TimeoutError as exc:
+            self.log_error("Request timed out: %r", exc)
+            self.close_connection = True
+
+    def _size(self) -> Tuple[int, int]:
+        """(request line bytes, request line plus headers bytes) as received."""
+        line = len(self.raw_requestline.rstrip(b"\r\n"))
+        fields = sum(len(name) + len(value) + 4 for name, value in self.headers.items())
+        return line, len(self.raw_requestline) + fields + 2
 
     def do_GET(self) -> None:
         self._serve()
@@ -69,7 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(400, "Bad Content-Length")
             return
         body = self.rfile.read(length) if length else b""
-        response = self.server.app.handle(self.command, self.path, self.headers, body)
+        self._send(self.server.app.handle(self.command, self.path, self.headers, body, self._size()))
+
+    def _send(self, response: Response) -> None:
         if response.drop:
             self.close_connection = True
             try:
@@ -82,15 +119,44 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if response.content_type:
             self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        # Head and body leave in one write (one TLS record): two small writes would meet
-        # Nagle's algorithm and the client's delayed ACK, 40 ms per request.
+        if response.close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        length = max(len(response.body), response.pad_to)
+        self.send_header("Content-Length", str(length))
         self._headers_buffer.append(b"\r\n")
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            self.flush_headers()
+        elif response.trickle_bps or response.pad_to:
+            self.flush_headers()
+            self._stream(response, length)
+        else:
+            # Head and body leave in one write (one TLS record): two small writes would meet
+            # Nagle's algorithm and the client's delayed ACK, 40 ms per request.
             self._headers_buffer.append(response.body)
-        self.flush_headers()
+            self.flush_headers()
         if response.after is not None:
             response.after()
+
+    def _stream(self, response: Response, length: int) -> None:
+        """The body (padded with spaces to ``length``: still the same JSON or XML document)
+        in pieces, at ``trickle_bps`` bytes per second when set. A client that gives up
+        ends it."""
+        chunk = max(1, response.trickle_bps // 10) if response.trickle_bps else 1 << 16
+        padding = b" " * chunk
+        sent = 0
+        try:
+            while sent < length:
+                if sent < len(response.body):
+                    piece = response.body[sent:sent + chunk]
+                else:
+                    piece = padding[:min(chunk, length - sent)]
+                self.wfile.write(piece)
+                sent += len(piece)
+                if response.trickle_bps:
+                    time.sleep(len(piece) / response.trickle_bps)
+        except OSError:
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:   # noqa: A002 - the base class's name
         self.server.log("%s %s" % (self.address_string(), format % args))

@@ -17,7 +17,8 @@ from em_simulator.scenario import load  # pylint: disable=import-error
 from em_simulator.times import utc_now  # pylint: disable=import-error
 
 ADMIN = ("admin", "admin-pass")
-READER = ("reader", "reader-pass")
+READER = ("reader", "reader-pass")          # PortalUser, as in the default users
+RESTORE = ("restore", "restore-pass")       # RestoreOperator
 
 #: A small scenario for behaviour tests: one running NAS session per job that needs one.
 SMALL = {
@@ -25,8 +26,8 @@ SMALL = {
     "seed": 1,
     "users": [
         {"username": "admin", "password": "admin-pass", "role": "PortalAdministrator"},
-        {"username": "reader", "password": "reader-pass", "role": "RestoreOperator"},
-        {"username": "portal", "password": "portal-pass", "role": "PortalUser"},
+        {"username": "reader", "password": "reader-pass", "role": "PortalUser"},
+        {"username": "restore", "password": "restore-pass", "role": "RestoreOperator"},
     ],
     "task_seconds": 0.05,
     "stopping_seconds": 0.1,

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from emsim_support import READER  # pylint: disable=import-error
+from emsim_support import READER, RESTORE  # pylint: disable=import-error
 from em_simulator.entities.serialise import BOM  # pylint: disable=import-error
 
 NS = "{http://www.veeam.com/ent/v1.0}"
@@ -245,14 +245,15 @@ class TestRoutes:
 
 
 class TestStop:
-    def test_reader_and_portal_user_get_403(self, app_factory):
-        for user in (READER, ("portal", "portal-pass")):
+    def test_reader_and_restore_operator_get_403(self, app_factory):
+        for user in (READER, RESTORE):
             client = app_factory()
             client.logon(user)
             for target in ("/api/nas/jobs/%s/stop" % JOB_A, "/api/backupSessions/%s?action=stop" % RUNNING,
                            "/api/nas/jobs/%s/start" % JOB_A):
                 error = client.json("POST", target, status=403)
                 assert error["Message"] == "Access denied."
+            client.logon()      # the administrator sees that nothing was stopped
             assert client.json("GET", "/api/backupSessions/%s?format=Entity" % RUNNING)["State"] == "Working"
 
     def test_stop_through_nas_job(self, timed, clock):

@@ -137,7 +137,8 @@ class TestScenarios:
     def test_defaults(self):
         data = scenario.load({}, START)
         assert [(u.username, u.password, u.role) for u in data.users] == [
-            ("admin", "admin-pass", "PortalAdministrator"), ("reader", "reader-pass", "RestoreOperator")]
+            ("admin", "admin-pass", "PortalAdministrator"), ("reader", "reader-pass", "PortalUser"),
+            ("restore", "restore-pass", "RestoreOperator")]
         assert [s.name for s in data.servers] == ["vbr01.sim.local"] and data.jobs == []
 
     @pytest.mark.parametrize("spec, fragment", [

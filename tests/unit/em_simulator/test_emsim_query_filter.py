@@ -47,7 +47,7 @@ class TestOperators:
         ("Result==Warning", True), ("Result!=Warning", False),
         ("Result<Failed", True), ("Result>Success", True), ("Result>Warning", False),
         ("Result<=Warning", True), ("Result>=Warning", True), ("Result>=Failed", False),
-        ("Result<Success", False), ("Result<None", True),
+        ("Result<Success", False), ("Result>Failed", False),
     ])
     def test_enum_result_by_index(self, expr, expected):
         # Success < Warning < Failed < None: by position, not alphabetically (F < S < W).
@@ -63,6 +63,16 @@ class TestOperators:
     def test_enum_orders_in_one_place(self):
         assert qf.STATE_ORDER == ("Starting", "Stopping", "Working", "Pausing", "Resuming", "Stopped")
         assert qf.RESULT_ORDER == ("Success", "Warning", "Failed", "None")
+
+    @pytest.mark.parametrize("expr", ["Result==None", "Result!=none", "Result<None", "Result==Running"])
+    def test_result_filter_takes_only_documented_values(self, expr):
+        # EM documents Success, Warning, Failed only; a running session is found by State.
+        with pytest.raises(qf.FilterValueError, match="expected one of: Success, Warning, Failed$"):
+            matches(expr)
+
+    def test_running_session_result_still_orders_last(self):
+        assert matches("Result>Failed", Result="None") is True
+        assert matches("Result==Failed", Result="None") is False
 
     def test_unknown_enum_value_is_an_error(self):
         with pytest.raises(qf.FilterValueError, match="Bogus"):

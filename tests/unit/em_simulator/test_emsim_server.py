@@ -142,3 +142,24 @@ def test_shutdown_through_control_path(tmp_path):
 def test_lifetime_limit(tmp_path):
     sim = Simulator(SimConfig(state_dir=tmp_path, scenario=SMALL, lifetime=0.2)).start()
     assert sim.wait(5) and sim.stopped
+
+
+@pytest.mark.parametrize("length", [16500, 70000, (1 << 20) + 10])
+def test_414_over_https_for_long_request_lines(small, length):
+    """Lines past http.server's own 65,536 limit are read too and answered as HTTP.sys does."""
+    session = logon(small)
+    url = small.url + "/api/query?type=BackupJobSession&filter=JobName==%22" + "x" * length + "%22"
+    try:
+        answer = session.get(url, timeout=10)
+    except requests.exceptions.ConnectionError:
+        # past the read limit the server answers and closes while the client still sends
+        assert length > (1 << 20)
+    else:
+        assert answer.status_code == 414 and "Request URL Too Long" in answer.text
+        assert answer.headers["Connection"] == "close"
+    ok = session.get(small.url + "/api/query?type=BackupJobSession&filter=JobName==%22" + "x" * 7000 + "%22",
+                     timeout=5)
+    assert ok.status_code == 200
+    counters = requests.get(small.control_url + "/counters", verify=small.ca_path, timeout=5).json()
+    assert counters["refused_414"] == 1 and counters["max_request_line"] >= min(length, 1 << 20)
+    assert counters["requests"] == {"POST /api/sessionMngr/": 1, "GET /api/query": 1}
