@@ -298,4 +298,6 @@ def _unknown_jobs_message(unknown, query):
         parts.append("named %s" % ", ".join(repr(n) for n in names))
     if ids:
         parts.append("with id %s" % ", ".join(ids))
-    return "EM knows no NAS backup job %s." % " and no job ".join(parts)
+    # Only GET /api/nas/jobs, which a Portal User may not call, could tell these two apart.
+    return ("EM has no session at all of a NAS backup job %s: no such job exists, or it has never run."
+            % " or of one ".join(parts))

@@ -30,7 +30,8 @@ DEFAULT_MAX_AGE = "24h"
 DEFAULT_LOOKBACK = "7d"
 DEFAULT_ACCEPT_RESULTS = ("Success",)
 NO_JOBS_REASON = "no NAS jobs are configured for this host: set veeam_nas_jobs or nas_backup_gate_jobs"
-UNKNOWN_JOB_REASON = "EM knows no NAS backup job with this name"
+# Only GET /api/nas/jobs (not for a Portal User) could tell these two apart, so both are said.
+UNKNOWN_JOB_REASON = "EM has no session of this job at all: no NAS backup job has this name, or it has never run"
 _STOPPED = "Stopped"
 # How a finished session's result reads in a sentence.
 _RESULT_WORDS = {
@@ -48,7 +49,7 @@ class GateError(Exception):
 # -- inputs ------------------------------------------------------------------------------
 
 def _age(option, value):
-    delta = parse_age(value) if value not in (None, "") else None
+    delta = parse_age(value, option) if value not in (None, "") else None
     if delta is None or delta.total_seconds() <= 0:
         raise EmOptionError(option, value, "expected an age such as 90m, 24h, 7d or 2w")
     return delta

@@ -28,7 +28,11 @@ STATES = ("any", "running", "stopped")
 RESULTS = ("Success", "Warning", "Failed", "None")
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
+# ASCII digits only: Python's \d (and int()) would take full-width and other script digits.
+_AGE = re.compile(r"^\s*([0-9]+)\s*([smhdw])\s*$", re.IGNORECASE | re.ASCII)
+# An age further back than this is a typo, not a history EM can hold (and past it dates overflow).
+MAX_AGE = timedelta(days=36500)
+_MAX_AGE_TEXT = "100 years"
 _AGE_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _SESSION_URN = "urn:veeam:BackupJobSession:"
 _JOB_URN_PREFIXES = ("urn:veeam:Job:", "urn:veeam:NasJob:")
@@ -43,24 +47,33 @@ def quote_value(value):
     return '"%s"' % str(value).replace('"', '""')
 
 
-def parse_age(text):
-    """``90m`` / ``24h`` / ``7d`` / ``2w`` -> timedelta, or None if ``text`` is not an age."""
+def parse_age(text, option="age"):
+    """``90m`` / ``24h`` / ``7d`` / ``2w`` -> timedelta, or None if ``text`` is not an age.
+
+    An age over MAX_AGE is an EmOptionError naming ``option``.
+    """
     match = _AGE.match(str(text))
     if not match:
         return None
-    return timedelta(**{_AGE_UNITS[match.group(2).lower()]: int(match.group(1))})
+    unit = _AGE_UNITS[match.group(2).lower()]
+    amount = int(match.group(1))
+    # Compared in the unit given, before timedelta() can overflow on a huge number.
+    if amount > MAX_AGE.total_seconds() / timedelta(**{unit: 1}).total_seconds():
+        raise EmOptionError(option, text, "expected an age of at most %s" % _MAX_AGE_TEXT)
+    return timedelta(**{unit: amount})
 
 
 def parse_point_in_time(option, value, now=None):
     """An ISO-8601 date-time (naive means UTC) or an age -> aware UTC datetime."""
     if value is None or value == "":
         return None
-    age = parse_age(value)
+    age = parse_age(value, option)
     if age is not None:
         return (now or utc_now()) - age
     try:
-        parsed = parse_timestamp(value)
-    except ValueError:
+        # Only ASCII: the timestamp parser would read full-width digits as a date.
+        parsed = parse_timestamp(value) if str(value).isascii() else None
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None:
         raise EmOptionError(option, value,
@@ -154,19 +167,20 @@ class SessionQuery:
             now=now,
         )
 
-    def filter_expression(self):
-        """The EM query-service filter: ``;`` is AND, ``,`` is OR."""
-        parts = ["JobType==NasBackup"]
-        if self.job_names:
-            parts.append(_any_of("JobName", [quote_value(n) for n in self.job_names]))
-        if self.job_ids:
-            parts.append(_any_of("JobUid", [quote_value("urn:veeam:Job:" + g) for g in self.job_ids]))
+    def filter_expression(self, job_names=None, job_ids=None):
+        """The EM query-service filter: ``;`` is AND, ``,`` is OR.
+
+        ``job_names`` / ``job_ids`` replace the query's own lists, for one of the
+        several requests a long list is split over (see _nas_sessions).
+        """
+        parts = [job_filter(self.job_names if job_names is None else job_names,
+                            self.job_ids if job_ids is None else job_ids)]
         if self.state == "running":
             parts.append("State!=Stopped")
         elif self.state == "stopped":
             parts.append("State==Stopped")
         if self.results:
-            parts.append(_any_of("Result", self.results))
+            parts.append(_result_filter(self.results))
         if self.created_after:
             parts.append("CreationTime>=%s" % quote_value(format_timestamp(self.created_after)))
         if self.created_before:
@@ -175,3 +189,22 @@ class SessionQuery:
 
     def names_jobs(self):
         return bool(self.job_names or self.job_ids)
+
+
+def job_filter(job_names=(), job_ids=()):
+    """NAS sessions of any of these job names and (AND) any of these job ids."""
+    parts = ["JobType==NasBackup"]
+    if job_names:
+        parts.append(_any_of("JobName", [quote_value(n) for n in job_names]))
+    if job_ids:
+        parts.append(_any_of("JobUid", [quote_value("urn:veeam:Job:" + g) for g in job_ids]))
+    return ";".join(parts)
+
+
+def _result_filter(results):
+    """EM documents only Success, Warning and Failed for Result: ``None`` ("no result
+    yet") is sent as what it means, a session that has not stopped."""
+    terms = ["Result==%s" % result for result in results if result != "None"]
+    if "None" in results:
+        terms.append("State!=Stopped")
+    return terms[0] if len(terms) == 1 else "(%s)" % ",".join(terms)
