@@ -126,7 +126,7 @@ def test_markdown_has_a_row_per_job_with_escaped_names():
         "30m 00s", "30m 00s"]
     escaped = r'Q1 "Finance"; Share, \<b\>\|x\|\</b\> & ü'
     assert rows[escaped][1:3] == ["Success", "Success"]
-    assert rows["Ghost"][1:3] == [u"\u2014", "Unknown job"]
+    assert rows["Ghost"][1:3] == [u"\u2014", "No session ever"]
     assert rows["Only Running"][1:3] == [u"\u2014", "Running"]
     assert [c for c in rows.values() if c[2] == "Stale"][0][1] == "Success"   # the result stays readable
     assert "### fs02: FAILED" in text
@@ -237,7 +237,7 @@ def test_text_lines_for_the_play_output():
     assert lines[0] == "NAS backup report 2026-11-22T21:00:00Z, window 7d: 5 job(s), 3 host(s)"
     assert lines[1] == ("Archived Projects: last result Failed, status Failed, running now, last success 27.0 h ago, "
                         "50.0% of 2 finished session(s) succeeded")
-    assert lines[3] == "Ghost: last result none, status Unknown job, last success never, no finished session in the window"
+    assert lines[3] == "Ghost: last result none, status No session ever, last success never, no finished session in the window"
     assert lines[-2:] == ["host fs02: FAILED (Archived Projects)", "host fs03: FAILED (no job listed)"]
 
 
