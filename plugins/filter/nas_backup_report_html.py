@@ -102,19 +102,12 @@ _value:
       elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_html import render_html
-from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import check_report
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import run_report_filter
 
 
 def nas_backup_report_html(report, template):
-    check_report(report, "nas_backup_report_html")
-    try:
-        return render_html(report, template)
-    except EmError as exc:
-        raise AnsibleFilterError(exc.msg)
+    return run_report_filter("nas_backup_report_html", render_html, report, template)
 
 
 class FilterModule(object):

@@ -54,18 +54,11 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import check_report, render
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import render, run_report_filter
 
 
 def nas_backup_report_render(report, fmt):
-    check_report(report, "nas_backup_report_render")
-    try:
-        return render(report, fmt)
-    except EmError as exc:
-        raise AnsibleFilterError(exc.msg)
+    return run_report_filter("nas_backup_report_render", render, report, fmt)
 
 
 class FilterModule(object):

@@ -22,7 +22,7 @@ import io
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import JOB_KEYS
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
     NOTHING, STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
@@ -142,11 +142,16 @@ def render_text(report):
     return "\n".join(lines) + "\n"
 
 
-def check_report(report, filter_name):
-    """Refuse, in one sentence, anything but a report of nas_backup_report_summary (a filter's input)."""
+def run_report_filter(filter_name, function, report, *args):
+    """``function(report, *args)`` for a filter: anything but a report of nas_backup_report_summary
+    is refused in one sentence, and an EmError becomes the AnsibleFilterError a play shows."""
     if not isinstance(report, dict) or "jobs" not in report or any("status" not in job for job in report["jobs"]):
         raise AnsibleFilterError("%s expects the report of backupgate.veeam_em.nas_backup_report_summary, got %s"
                                  % (filter_name, type(report).__name__))
+    try:
+        return function(report, *args)
+    except EmError as exc:
+        raise AnsibleFilterError(exc.msg)
 
 
 _RENDERERS = dict(csv=render_csv, markdown=render_markdown, text=render_text)

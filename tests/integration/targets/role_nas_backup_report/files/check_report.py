@@ -13,6 +13,7 @@ It imports nothing from the collection: the truth is the scenario, worked out by
 """
 
 import csv
+import html
 import io
 import json
 import os
@@ -255,7 +256,11 @@ def check_html(chk, path):
     chk.same("html tags that load or run something",
              sorted(page.tags & {"script", "link", "img", "iframe", "object", "embed", "base"}), [])
     chk.same("html references", page.outside, [])
-    chk.same("html urls in the text", re.findall(r"https?://|url\(|@import", text), [])
+    # Job names are EM's text (one of the scenario's holds a URL): only the page's own markup counts.
+    own = html.unescape(text)
+    for want in chk.truth["jobs"]:
+        own = own.replace(want["job_name"], "")
+    chk.same("html urls in the text", re.findall(r"https?://|url\(|@import", own), [])
 
 
 def main(argv):
