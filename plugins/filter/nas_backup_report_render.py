@@ -21,7 +21,7 @@ description:
     quote, so that a spreadsheet shows it as text instead of running it as a formula (OWASP's advice on CSV injection).
   - V(text) is a few lines for the play output.
   - The HTML page is the template of the P(backupgate.veeam_em.nas_backup_report#role) role, fed by
-    P(backupgate.veeam_em.nas_backup_report_view#filter); the JSON file is the report through
+    P(backupgate.veeam_em.nas_backup_report_html#filter); the JSON file is the report through
     P(ansible.builtin.to_nice_json#filter).
 positional: _input, format
 options:

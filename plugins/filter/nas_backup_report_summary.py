@@ -59,7 +59,7 @@ options:
     default: []
   unknown_jobs:
     description:
-      - Job names of which EM has no session at all (RV(backupgate.veeam_em.veeam_nas_session_info#module:unknown_jobs)):
+      - Job names of which EM has no session at all (RV(backupgate.veeam_em.veeam_nas_session_info#module:unknown_jobs));
         EM has no such job, or it has never run.
       - Hosts that name one of them fail; the report lists them in RV(_value.unknown_jobs).
     type: list
@@ -124,7 +124,7 @@ _value:
             - The report's judgement of the job, next to RV(_value.jobs[].last_result).
             - V(success), V(warning) or V(failed) (the last result), V(stale) (it succeeded or warned, but longer ago
               than C(plan.max_age)), V(running) (nothing finished in the window, one runs), V(none) (no session in the
-              window) or V(unknown) (in O(unknown_jobs): EM has no session of it at all).
+              window) or V(unknown) (in O(unknown_jobs), so EM has no session of it at all).
           type: str
           sample: failed
         last_session_time:

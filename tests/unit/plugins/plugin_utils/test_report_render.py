@@ -184,9 +184,9 @@ def test_html_is_self_contained_and_escaped():
 
 def test_html_template_autoescapes_a_script_in_a_job_name():
     name = "<script>alert(1)</script>"
+    verdict = dict(job_name=name, passed=False, reason="<script>r</script>")
     report = dict(REPORT, jobs=[job(name, status="failed", last_result="Failed")], unknown_jobs=[name],
-                  hosts=[dict(host="<script>h</script>", passed=False, jobs=[dict(job_name=name, passed=False,
-                                                                                     reason="<script>r</script>")])],
+                  hosts=[dict(host="<script>h</script>", passed=False, jobs=[verdict])],
                   sessions=[session(name, "2026-11-22T18:00:00Z", "2026-11-22T18:30:00Z", "Failed",
                                     message="<script>m</script>")])
     text = html(report)
