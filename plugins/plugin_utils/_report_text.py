@@ -16,10 +16,12 @@ __metaclass__ = type
 
 NOTHING = u"\u2014"  # an em dash: "no value" in a table cell
 
-# job_status() word -> what a person reads (never colour alone).
+# job_status() word -> what a person reads (never colour alone). ``unknown``: EM has no
+# session of the job at all, so it either has no such job or the job has never run (only
+# GET /nas/jobs, which a Portal User may not call, could tell which).
 STATUS_LABELS = dict(
     success="Success", warning="Warning", failed="Failed",
-    running="Running", none="No session", unknown="Unknown job", stale="Stale",
+    running="Running", none="No session", unknown="No session ever", stale="Stale",
 )
 
 

@@ -16,6 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from datetime import timedelta
+
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import GateError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import verdict as gate_verdict
@@ -29,8 +31,10 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import (
 FINISHED_STATE = "Stopped"
 SUCCESS = "Success"
 # The job keys of the JSON report, in this order; the CSV has exactly these columns.
+# ``last_result`` is what the newest finished session ended with; ``status`` is the
+# report's judgement (job_status): a reader needs both, side by side.
 JOB_KEYS = (
-    "job_name", "last_result", "last_session_time", "last_success_time", "last_success_age_hours",
+    "job_name", "last_result", "status", "last_session_time", "last_success_time", "last_success_age_hours",
     "success_rate", "session_count", "running", "mean_duration_seconds", "last_duration_seconds",
 )
 # The keys of each session kept in the report (for the HTML timeline and JSON readers).
@@ -158,7 +162,7 @@ def job_summary(job_name, sessions, now, older_success=None):
         mean_duration_seconds=round(sum(durations) / len(durations), 1) if durations else None,
         last_duration_seconds=newest.get("duration_seconds") if newest else None,
     )
-    return dict((key, summary[key]) for key in JOB_KEYS)
+    return summary
 
 
 def job_status(job, unknown_jobs=(), stale_before=None):
@@ -176,12 +180,6 @@ def job_status(job, unknown_jobs=(), stale_before=None):
     if job["last_result"] in ("Success", "Warning", "Failed"):
         return job["last_result"].lower()
     return "running" if job["running"] else "none"
-
-
-def job_statuses(report):
-    """The status of every job of a built report, judged by its max_age at the moment it was made."""
-    stale_before = parse_timestamp(report["generated_at"]) - parse_age(report["max_age"])
-    return [job_status(job, report["unknown_jobs"], stale_before) for job in report["jobs"]]
 
 
 # -- verdicts -------------------------------------------------------------------------
@@ -237,6 +235,12 @@ def host_jobs(hosts):
     return result
 
 
+def plan_max_age_seconds(plan):
+    """``max_age`` of a plan or report in seconds (a report keeps only the text)."""
+    age = parse_age(plan["max_age"])
+    return age.total_seconds() if age else 0.0
+
+
 # -- the whole report ---------------------------------------------------------------
 
 def _unique(items):
@@ -290,13 +294,19 @@ def build_report(sessions, plan, jobs=None, hosts=None, last_successes=None, unk
     in_window = dict((name, [s for s in found if _moment(s) >= window_start])
                      for name, found in by_job.items())
     older = _latest_success_by_job(last_successes)
+    stale_before = now - timedelta(seconds=plan_max_age_seconds(plan))
+    jobs = []
+    for name in names:
+        summary = job_summary(name, in_window.get(name, []), now, older.get(name))
+        summary["status"] = job_status(summary, unknown, stale_before)
+        jobs.append(dict((key, summary[key]) for key in JOB_KEYS))
     return dict(
         generated_at=plan["now"],
         window=plan["window"],
         window_start=plan["window_start"],
         max_age=plan["max_age"],
         accept_results=list(plan["accept_results"]),
-        jobs=[job_summary(name, in_window.get(name, []), now, older.get(name)) for name in names],
+        jobs=jobs,
         hosts=host_verdicts(hosts, sessions, plan, unknown),
         unknown_jobs=unknown,
         sessions=[dict((key, s.get(key)) for key in SESSION_KEYS)

@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import (
-    JOB_KEYS, build_report, host_jobs, job_status, job_statuses, job_summary, make_plan, report_job_names,
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import (
+    JOB_KEYS, build_report, host_jobs, job_status, job_summary, make_plan, report_job_names,
 )
 
 NOW = datetime(2026, 11, 22, 21, 0, 0, tzinfo=timezone.utc)
@@ -110,7 +110,7 @@ def test_summary_numbers_of_a_mixed_week():
         finished("A", 74, "Success", minutes=20),
     ]
     summary = job_summary("A", sessions, NOW)
-    assert list(summary) == list(JOB_KEYS)
+    assert sorted(summary) == sorted(k for k in JOB_KEYS if k != "status")  # build_report adds the status
     assert summary == dict(
         job_name="A",
         last_result="Failed",
@@ -188,8 +188,15 @@ def test_job_status(job, unknown, status):
 ])
 def test_a_success_older_than_max_age_is_stale(result, started, status):
     job = dict(job_name="A", last_result=result, last_session_time=started, running=False)
-    report = dict(generated_at="2026-11-22T21:00:00Z", max_age="24h", unknown_jobs=[], jobs=[job])
-    assert job_statuses(report) == [status]
+    assert job_status(job, (), NOW - timedelta(hours=24)) == status
+
+
+@pytest.mark.parametrize("hours_ago, result, status", [(30, "Success", "stale"), (2, "Failed", "failed")])
+def test_report_puts_the_status_next_to_the_last_result(hours_ago, result, status):
+    report = build_report([finished("A", hours_ago, result)], plan(window="7d"), jobs=["A"])
+    job = report["jobs"][0]
+    assert list(job) == list(JOB_KEYS)
+    assert (job["last_result"], job["status"]) == (result, status)
 
 
 # -- job list and hosts ---------------------------------------------------------------------

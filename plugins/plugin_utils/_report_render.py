@@ -3,13 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The nas_backup_report report (see _report.build_report) written as JSON, CSV, Markdown or text.
+"""The nas_backup_report report (see _report.build_report) written as CSV, Markdown or text.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change without notice.
 
-Rendering lives in Python rather than in Jinja templates because quoting is
-the hard part: CSV fields with commas and quotes, Markdown cells with pipes,
-HTML with anything a job name may hold.
+These stay in Python because quoting is the hard part: CSV fields with commas,
+quotes and spreadsheet formulas, Markdown cells with pipes. The HTML page is the
+role's template (fed by _report_html.html_view) and the JSON file is Ansible's
+to_nice_json of the report.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,35 +19,39 @@ __metaclass__ = type
 
 import csv
 import io
-import json
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report import JOB_KEYS, job_statuses
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_html import render_html
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._report_text import (
-    STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report import JOB_KEYS
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._report_text import (
+    NOTHING, STATUS_LABELS, format_duration, format_hours, format_rate, format_time,
 )
 
-# Format name -> file extension of nas_backup_report.<ext>.
-EXTENSIONS = dict(html="html", markdown="md", csv="csv", json="json")
-
-
-def render_json(report):
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_cell(value):
+    """A CSV cell: empty for null, true/false, and text a spreadsheet would run as a formula
+    (a job name such as ``=HYPERLINK(...)``) prefixed with a single quote, as OWASP advises."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_LEADS):
+        return "'" + value
     return value
 
 
 def render_csv(report):
-    """One row per job, the JSON job keys as columns; empty cells for null."""
+    """One row per job, the JSON job keys as columns; empty cells for null.
+
+    Every cell is quoted, so a neutralised formula stays one quoted cell whatever
+    it holds (OWASP: prefix with a single quote and enclose the field in quotes).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(JOB_KEYS)
     for job in report["jobs"]:
         writer.writerow([_csv_cell(job[key]) for key in JOB_KEYS])
@@ -65,19 +70,22 @@ def _md_row(cells):
     return "| " + " | ".join(cells) + " |"
 
 
-def _md_job_row(job, status):
-    status = STATUS_LABELS[status]
-    if job["running"] and job["last_result"]:
-        status += " (running now)"
+def _status_words(job):
+    """The status in words, and whether a session runs now when that is not the status itself."""
+    words = STATUS_LABELS[job["status"]]
+    return words + ", running now" if job["running"] and job["status"] != "running" else words
+
+
+def _md_job_row(job):
     return _md_row([
-        _md(job["job_name"]), status, format_time(job["last_session_time"]),
+        _md(job["job_name"]), job["last_result"] or NOTHING, _status_words(job), format_time(job["last_session_time"]),
         format_time(job["last_success_time"]), format_hours(job["last_success_age_hours"]),
         format_rate(job["success_rate"]), str(job["session_count"]),
         format_duration(job["mean_duration_seconds"]), format_duration(job["last_duration_seconds"]),
     ])
 
 
-_MD_HEADER = ("Job", "Status", "Last session", "Last success", "Success age", "Success rate",
+_MD_HEADER = ("Job", "Last result", "Status", "Last session", "Last success", "Success age", "Success rate",
               "Sessions", "Mean duration", "Last duration")
 
 
@@ -107,9 +115,10 @@ def render_markdown(report):
         "", "## Jobs", "",
     ]
     if unknown:
-        lines += ["Enterprise Manager has no file share backup job named: %s." % ", ".join(_md(n) for n in unknown), ""]
+        lines += ["No session at all was found for: %s. Enterprise Manager has no such file share backup job, "
+                  "or it has never run." % ", ".join(_md(n) for n in unknown), ""]
     lines += [_md_row(_MD_HEADER), _md_row(["---"] * len(_MD_HEADER))]
-    lines += [_md_job_row(job, status) for job, status in zip(report["jobs"], job_statuses(report))]
+    lines += [_md_job_row(job) for job in report["jobs"]]
     if not report["jobs"]:
         lines.append("No file share backup job had a session in the window.")
     lines.append("")
@@ -120,11 +129,11 @@ def render_text(report):
     """Short lines for a person reading the play output."""
     lines = ["NAS backup report %s, window %s: %d job(s), %d host(s)"
              % (report["generated_at"], report["window"], len(report["jobs"]), len(report["hosts"]))]
-    for job, status in zip(report["jobs"], job_statuses(report)):
+    for job in report["jobs"]:
         rate = ("%s of %d finished session(s) succeeded" % (format_rate(job["success_rate"]), job["session_count"])
                 if job["session_count"] else "no finished session in the window")
-        lines.append("%s: %s%s, last success %s, %s" % (
-            job["job_name"], STATUS_LABELS[status], ", running now" if job["running"] and status != "running" else "",
+        lines.append("%s: last result %s, status %s, last success %s, %s" % (
+            job["job_name"], job["last_result"] or "none", _status_words(job),
             format_hours(job["last_success_age_hours"], suffix=" ago"), rate))
     for host in report["hosts"]:
         failed = [v["job_name"] for v in host["jobs"] if not v["passed"]]
@@ -133,11 +142,23 @@ def render_text(report):
     return "\n".join(lines) + "\n"
 
 
-_RENDERERS = dict(json=render_json, csv=render_csv, markdown=render_markdown, html=render_html, text=render_text)
+def run_report_filter(filter_name, function, report, *args):
+    """``function(report, *args)`` for a filter: anything but a report of nas_backup_report_summary
+    is refused in one sentence, and an EmError becomes the AnsibleFilterError a play shows."""
+    if not isinstance(report, dict) or "jobs" not in report or any("status" not in job for job in report["jobs"]):
+        raise AnsibleFilterError("%s expects the report of backupgate.veeam_em.nas_backup_report_summary, got %s"
+                                 % (filter_name, type(report).__name__))
+    try:
+        return function(report, *args)
+    except EmError as exc:
+        raise AnsibleFilterError(exc.msg)
+
+
+_RENDERERS = dict(csv=render_csv, markdown=render_markdown, text=render_text)
 
 
 def render(report, fmt):
-    """The report in one of ``html``, ``markdown``, ``csv``, ``json`` (files) or ``text`` (play output)."""
+    """The report in one of ``markdown``, ``csv`` (files) or ``text`` (play output)."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise EmOptionError("nas_backup_report_formats", fmt, "expected one of %s" % ", ".join(sorted(_RENDERERS)))
