@@ -46,11 +46,11 @@ test: ## sanity + units + integration + lint + docs-check + build, with a timing
 demo: ## Run playbooks/demo.yml against the EM simulator
 	@hacking/demo.sh $(ARGS)
 
-bench: ## Run hacking/bench.py (when there is one)
-	@if [ -f hacking/bench.py ]; then \
-		hacking/with-venv.sh python hacking/bench.py $(ARGS); \
+bench: ## Benchmark vs the do-it-yourself way (tests/bench/bench.py; ARGS=--help)
+	@if [ -f tests/bench/bench.py ]; then \
+		hacking/with-venv.sh python tests/bench/bench.py $(ARGS); \
 	else \
-		echo "no benchmark yet: add hacking/bench.py"; \
+		echo "no benchmark yet: add tests/bench/bench.py"; \
 	fi
 
 clean: ## Remove .build/, .ansible/ and tests/output/
