@@ -14,7 +14,7 @@ ARGS ?=
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test demo bench clean
+.PHONY: help venv sanity units integration lint docs-check build test demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,6 +52,9 @@ bench: ## Benchmark vs the do-it-yourself way (tests/bench/bench.py; ARGS=--help
 	else \
 		echo "no benchmark yet: add tests/bench/bench.py"; \
 	fi
+
+test-properties: ## Property-based tests with the long hypothesis profile (2,000 examples each)
+	@HYPOTHESIS_PROFILE=long hacking/with-venv.sh sh -c 'PYTHONPATH="$$ANSIBLE_COLLECTIONS_PATH" python -m pytest -q -p no:cacheprovider tests/unit/plugins/modules/test_properties.py $(ARGS)'
 
 clean: ## Remove .build/, .ansible/ and tests/output/
 	rm -rf .build .ansible tests/output
