@@ -158,7 +158,7 @@ class Runner:
                     answer=answer.group(1).replace('\\"', '"') if answer else None)
 
     def measure(self, case: str, runs: int) -> Dict[str, Any]:
-        results = [self.once(case) for _ in range(runs)]
+        results = [self.once(case) for _run in range(runs)]
         return dict(seconds=statistics.median(r["seconds"] for r in results), runs=runs,
                     requests=max(r["requests"] for r in results), paths=results[-1]["paths"],
                     open_logons=max(r["open_logons"] for r in results),
@@ -270,21 +270,20 @@ def machine() -> List[str]:
         pass
     ansible = subprocess.run(["ansible-playbook", "--version"], capture_output=True, text=True,
                              check=False).stdout.splitlines()[:1]
-    return ["- machine: %s, %s, %d CPUs (%s), load average at start %.2f" % (
-                platform.node() and "Linux" or platform.system(), platform.machine(), os.cpu_count() or 0, cpu,
-                os.getloadavg()[0]),
-            "- Python %s; %s" % (platform.python_version(), ansible[0] if ansible else "ansible-playbook ?")]
+    first = "- machine: %s %s, %s, %d CPUs (%s), load average at start %.2f" % (
+        platform.system(), platform.release(), platform.machine(), os.cpu_count() or 0, cpu, os.getloadavg()[0])
+    return [first, "- Python %s; %s" % (platform.python_version(), ansible[0] if ansible else "ansible-playbook ?")]
 
 
 def write_doc(lines: List[str]) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "%s\n%s\n" % (BEGIN, END)
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
+    head, rest = text.split(BEGIN, 1) if BEGIN in text else (text, END)
+    tail = rest.split(END, 1)[1] if END in rest else ""
     DOC.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="100 sessions, 20 ms, 1 run each: a smoke run")
     parser.add_argument("--runs", type=int, default=3, help="runs of each fast case (median reported)")
     parser.add_argument("--profile", action="store_true", help="also profile a 1-host gate with pyinstrument")
@@ -339,8 +338,8 @@ def main() -> int:
                 % (profile["seconds"], profile["module_seconds"], profile["seconds"] - profile["module_seconds"],
                    profile["controller"], profile["module"])]
     leaks = [r for r in rows if r["open_logons"]]
-    out += ["", "logon sessions left open after any run: %s" % (
-        ", ".join("%s/%d/%d" % (r["case"], r["size"], r["latency"]) for r in leaks) or "0"),
+    leaked = ", ".join("%s/%d/%d" % (r["case"], r["size"], r["latency"]) for r in leaks) or "0"
+    out += ["", "logon sessions left open after any run: %s" % leaked,
             "total bench time: %.0f s" % (time.perf_counter() - started)]
     print("\n" + "\n".join(out))
     (ROOT / ".build").mkdir(exist_ok=True)
