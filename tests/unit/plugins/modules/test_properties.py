@@ -63,7 +63,7 @@ _not_a_guid = st.text(min_size=1).filter(lambda t: t.strip() != "" and not _ANY_
 # An age or a date-time needs digits; a malformed date has them in impossible places.
 _not_a_time = st.one_of(st.text(min_size=1).filter(_no_digits),
                         st.from_regex(r"\A20\d\d-(1[3-9]|[2-9]\d)-\d\dT\d\d:\d\d\Z"),
-                        st.from_regex(r"\A\d+[a-ln-rt-vx-z]\Z"))
+                        st.from_regex(r"\A\d+[abcefgijklnopqrtuvxyz]\Z"))   # not an age unit: s m h d w
 _not_a_url = st.text().filter(lambda t: not t.strip().lower().startswith(("http://", "https://")))
 
 INFO_CASES = {
@@ -121,6 +121,7 @@ def test_info_refuses_invalid_values_before_any_request(option, run_module, sent
     @_FIXTURES_OK
     @given(value=INFO_CASES[option])
     def check(value):
+        del sent[:]  # one fixture for every example
         args = dict(CONNECTION, **{option: value})
         result, code = run_module(info_module.main, args)
         assert code == 1
@@ -133,6 +134,7 @@ def test_stop_refuses_invalid_values_before_any_request(option, run_module, sent
     @_FIXTURES_OK
     @given(value=STOP_CASES[option])
     def check(value):
+        del sent[:]
         args = dict(CONNECTION, **_target(option))
         args[option] = value
         result, code = run_module(stop_module.main, args)
