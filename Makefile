@@ -14,7 +14,7 @@ ARGS ?=
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test demo bench clean
+.PHONY: help venv sanity units integration lint docs-check build test demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,12 +46,15 @@ test: ## sanity + units + integration + lint + docs-check + build, with a timing
 demo: ## Run playbooks/demo.yml against the EM simulator
 	@hacking/demo.sh $(ARGS)
 
-bench: ## Run hacking/bench.py (when there is one)
-	@if [ -f hacking/bench.py ]; then \
-		hacking/with-venv.sh python hacking/bench.py $(ARGS); \
+bench: ## Benchmark vs the do-it-yourself way (tests/bench/bench.py; ARGS=--help)
+	@if [ -f tests/bench/bench.py ]; then \
+		hacking/with-venv.sh python tests/bench/bench.py $(ARGS); \
 	else \
-		echo "no benchmark yet: add hacking/bench.py"; \
+		echo "no benchmark yet: add tests/bench/bench.py"; \
 	fi
+
+test-properties: ## Property-based tests with the long hypothesis profile (2,000 examples each)
+	@HYPOTHESIS_PROFILE=long hacking/with-venv.sh sh -c 'PYTHONPATH="$$ANSIBLE_COLLECTIONS_PATH" python -m pytest -q -p no:cacheprovider tests/unit/plugins/modules/test_properties.py $(ARGS)'
 
 clean: ## Remove .build/, .ansible/ and tests/output/
 	rm -rf .build .ansible tests/output
