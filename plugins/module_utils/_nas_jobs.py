@@ -28,7 +28,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions impor
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import (
-    find_sessions, get_session, list_nas_jobs,
+    find_sessions, get_session,
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, job_guid
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import format_timestamp, strip_urn, utc_now
@@ -38,6 +38,16 @@ STOPPED = "Stopped"
 # The session a start created is looked for among sessions created since the request,
 # less this margin for a controller clock ahead of EM's (the session we knew before is excluded).
 CLOCK_SKEW = timedelta(minutes=5)
+
+
+def list_nas_jobs(client):
+    """Every file share backup job EM knows: ``[{id, uid, name}]`` (needs Portal Administrator)."""
+    body = client.get("nas/jobs") or {}
+    refs = body.get("refs")
+    if isinstance(refs, dict):
+        refs = refs.get("refs")
+    return [dict(id=strip_urn(ref.get("uid")).lower(), uid=ref.get("uid"), name=ref.get("name"))
+            for ref in refs or [] if isinstance(ref, dict)]
 
 
 def _as_bool(value):

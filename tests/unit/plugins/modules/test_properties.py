@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import API_VERSIONS, EmClient
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import _entities_of, normalise_session
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import normalise_session
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import RESULTS, STATES, SessionQuery
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import decode_json
 from ansible_collections.backupgate.veeam_em.plugins.modules import veeam_nas_session_info as info_module
@@ -254,6 +254,12 @@ EXPECTED = dict(
     is_retry=False, failure_message=None, backup_server="vbr01.corp.example", href=BASE["Href"],
     creation_time="2025-09-24T20:00:09Z", end_time="2025-09-24T20:35:41Z", duration_seconds=2132.25,
 )
+
+
+def _entities_of(page):
+    """The session list of a QueryResult page (EM nests it twice)."""
+    inner = page["entities"]["backupjobsessions"]
+    return inner["backupjobsessions"] if isinstance(inner, dict) else inner
 
 
 @given(raw=_payloads())
