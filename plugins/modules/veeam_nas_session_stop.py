@@ -244,6 +244,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._arguments imp
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner import ModuleRunner
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions, get_session
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_jobs import list_nas_jobs
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, session_guid
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Action, check_timing, sessions_of_job
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._stop import (
@@ -276,7 +277,7 @@ class Target:
         if self.guid:
             return get_session(client, self.guid)
         running, unknown = find_sessions(client, self.running_query)
-        if unknown:
+        if unknown and not self._job_exists(client):
             raise EmError("EM knows no file share backup job %s." % self.label())
         running = self._exact(running)
         if running:
@@ -284,6 +285,19 @@ class Target:
         # Nothing runs: report the job's newest session, so the playbook sees how it ended.
         newest = self._exact(find_sessions(client, self.newest_query)[0])
         return newest[0] if newest else None
+
+    def _job_exists(self, client):
+        """A job without any session: does EM know it? Only /nas/jobs can tell (Portal Administrator)."""
+        try:
+            jobs = list_nas_jobs(client)
+        except EmError as exc:
+            if exc.status != 403:
+                raise
+            raise EmError("EM has no session of job %s at all: no such job exists, or it has never run "
+                          "(only the Portal Administrator role may read the job list to tell which); "
+                          "nothing to stop." % self.label(), status=403, url=exc.url)
+        job_id = self.running_query.job_ids[0] if self.running_query.job_ids else None
+        return any(job["name"] == self.params["job_name"] or job["id"] == job_id for job in jobs)
 
     def _exact(self, sessions):
         job_id = self.running_query.job_ids[0] if self.running_query.job_ids else None
