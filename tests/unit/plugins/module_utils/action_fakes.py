@@ -5,10 +5,11 @@
 
 """A fake clock and a scripted EM client for the tests of actions (stop, start, retry, toggle)."""
 
-from urllib.parse import quote
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
+
+from urllib.parse import quote
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Clock
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
