@@ -19,12 +19,10 @@ __metaclass__ = type
 
 import time
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    quote = None
+from urllib.parse import quote
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import as_bool
 
 # A Task is done once the backup server has finished the operation
 # (OperationFinished), whether or not EM has collected the result yet (Finished).
@@ -153,12 +151,6 @@ def poll(fetch, done, deadline, interval, value=None):
 
 # -- tasks ------------------------------------------------------------------------
 
-def _as_bool(value):
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value).strip().lower() == "true"
-
-
 def normalise_task(entity):
     """A Task entity (lower-cased keys) -> ``{id, state, operation, success, message}``.
 
@@ -173,7 +165,7 @@ def normalise_task(entity):
         id=entity.get("taskid"),
         state=entity.get("state"),
         operation=entity.get("operation"),
-        success=_as_bool(result.get("success")),
+        success=as_bool(result.get("success")),
         message=None if message is None else str(message),
     )
 

@@ -27,11 +27,8 @@ import time
 import traceback
 import warnings
 
-try:
-    from urllib.parse import urlencode, urlsplit, urlunsplit, quote
-    from http.cookiejar import DefaultCookiePolicy
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    urlencode = urlsplit = urlunsplit = quote = DefaultCookiePolicy = None
+from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlencode, urlsplit, urlunsplit, quote
 
 try:
     import requests

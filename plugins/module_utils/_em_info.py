@@ -20,10 +20,7 @@ __metaclass__ = type
 
 import re
 
-try:
-    from urllib.parse import urlsplit, urlunsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    urlsplit = urlunsplit = None
+from urllib.parse import urlsplit, urlunsplit
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import requests
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError

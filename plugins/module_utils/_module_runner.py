@@ -18,10 +18,7 @@ __metaclass__ = type
 import traceback
 from contextlib import contextmanager
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    urlsplit = None
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 

@@ -18,10 +18,7 @@ __metaclass__ = type
 
 from datetime import timedelta
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    quote = None
+from urllib.parse import quote
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import (
     Action, ActionError, check_timing, sessions_of_job,
@@ -31,7 +28,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions 
     find_sessions, get_session,
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, job_guid
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import format_timestamp, strip_urn, utc_now
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import as_bool, format_timestamp, strip_urn, utc_now
 
 STATES = ("started", "retried")
 STOPPED = "Stopped"
@@ -48,12 +45,6 @@ def list_nas_jobs(client):
         refs = refs.get("refs")
     return [dict(id=strip_urn(ref.get("uid")).lower(), uid=ref.get("uid"), name=ref.get("name"))
             for ref in refs or [] if isinstance(ref, dict)]
-
-
-def _as_bool(value):
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value).strip().lower() == "true"
 
 
 def _job_path(guid, action=None):
@@ -97,7 +88,7 @@ def normalise_job(entity):
     """A NASJob entity (lower-cased keys) -> ``{id, uid, name, schedule_enabled}``."""
     uid = entity.get("uid") or ""
     return dict(id=strip_urn(uid).lower(), uid=uid, name=entity.get("name"),
-                schedule_enabled=_as_bool(entity.get("scheduleenabled")))
+                schedule_enabled=as_bool(entity.get("scheduleenabled")))
 
 
 def get_job(client, guid):

@@ -16,7 +16,7 @@ __metaclass__ = type
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import job_filter, quote_value
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import (
-    find_link, format_timestamp, parse_timestamp, strip_urn,
+    as_bool, find_link, format_timestamp, parse_timestamp, strip_urn,
 )
 
 # EM's default page is 100; larger pages mean fewer round trips for long histories.
@@ -67,7 +67,7 @@ def normalise_session(entity):
         state=entity.get("state"),
         result=_text_or_none(entity.get("result")) or "None",
         progress=int(entity.get("progress") or 0),
-        is_retry=_as_bool(entity.get("isretry")),
+        is_retry=as_bool(entity.get("isretry")),
         failure_message=_text_or_none(entity.get("failuremessage")),
         backup_server=server.get("name") if server else None,
         href=entity.get("href"),
@@ -89,12 +89,6 @@ def normalise_task_session(entity):
     )
     task.update(_times(entity))
     return task
-
-
-def _as_bool(value):
-    if isinstance(value, bool):
-        return value
-    return str(value).lower() == "true"
 
 
 def latest_per_job(sessions):

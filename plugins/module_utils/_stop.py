@@ -15,10 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported by the collection
-    quote = None
+from urllib.parse import quote
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Action, ActionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError

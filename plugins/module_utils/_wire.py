@@ -100,3 +100,10 @@ def find_link(entity, rel, link_type=None):
             continue
         return link
     return None
+
+
+def as_bool(value):
+    """EM sends booleans as JSON booleans or, from some versions, as the strings "True"/"False"."""
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).strip().lower() == "true"
