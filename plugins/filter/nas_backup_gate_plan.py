@@ -118,7 +118,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import plan
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import plan
 
 
 def nas_backup_gate_plan(requests, now=None, scope=None, cached=None):

@@ -124,7 +124,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import GateError, verdict
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import GateError, verdict
 
 
 def nas_backup_gate_verdict(answer, jobs, max_age="24h", accept_results=None, now=None):

@@ -19,8 +19,8 @@ __metaclass__ = type
 from datetime import timedelta
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import GateError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import verdict as gate_verdict
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import GateError
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import verdict as gate_verdict
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import (
     RESULTS, parse_age, parse_point_in_time,
 )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._gate import (
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import (
     NO_JOBS_REASON, GateError, normalise_request, plan, verdict,
 )
 
