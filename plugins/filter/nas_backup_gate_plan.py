@@ -9,14 +9,20 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 name: nas_backup_gate_plan
-short_description: Plan one Enterprise Manager query for the NAS backup gate of many hosts
+short_description: Plan one Enterprise Manager query for the NAS backup gate of a play's hosts
 version_added: 1.0.0
 description:
-  - Takes the gate request of every host (its NAS backup jobs, max age and lookback) and returns
-    the one question to ask EM for all of them, the union of the jobs over the widest window,
-    for M(backupgate.veeam_em.veeam_nas_session_info) with O(backupgate.veeam_em.veeam_nas_session_info#module:state=stopped)
+  - Reads the gate settings of every host of the play from C(hostvars) and returns the one question to ask EM
+    for all of them, the union of the jobs over the widest window, for
+    M(backupgate.veeam_em.veeam_nas_session_info) with O(backupgate.veeam_em.veeam_nas_session_info#module:state=stopped)
     and O(backupgate.veeam_em.veeam_nas_session_info#module:latest_per_job=true).
-  - Every request is checked; a bad job list or age fails with one sentence naming the variable and its value.
+  - A host's jobs are C(nas_backup_gate_jobs), else C(veeam_nas_jobs); its max age, lookback and accepted results are
+    C(nas_backup_gate_max_age), C(nas_backup_gate_lookback) and C(nas_backup_gate_accept_results), else O(defaults).
+  - A host of O(batch) brings its own settings in its fact C(_nas_backup_gate_settings) (set in its own context, so
+    role parameters count); the other hosts are predicted from their inventory variables.
+  - A host of O(batch) with a bad setting is left out and named in RV(_value.errors) with one sentence naming the
+    variable and its value, so that it fails alone; a predicted host with a bad setting is left out silently (it
+    reports the error when its own batch runs). A bad O(fresh) setting or a misuse of the filter raises an error.
   - This is the planning half of the role P(backupgate.veeam_em.nas_backup_gate#role); the judging half is
     P(backupgate.veeam_em.nas_backup_gate_verdict#filter).
 author:
@@ -24,17 +30,35 @@ author:
 seealso:
   - plugin: backupgate.veeam_em.nas_backup_gate_verdict
     plugin_type: filter
+  - plugin: backupgate.veeam_em.nas_backup_gate_fresh_jobs
+    plugin_type: filter
   - module: backupgate.veeam_em.veeam_nas_session_info
 options:
   _input:
-    description:
-      - One request per host, a dict with C(host), C(jobs) (a list of exact job names; one string is one name),
-        C(max_age) (default V(24h)) and C(lookback) (default V(7d)), ages such as V(90m), V(24h), V(7d) or V(2w).
-      - A request with C(predicted=true) stands for a host of a later serial batch, read from its inventory
-        variables; when it is invalid it is left out instead of failing, and the host reports the error itself.
+    description: The host names of the play, normally C(ansible_play_hosts_all).
     type: list
-    elements: dict
+    elements: str
     required: true
+  hostvars:
+    description: The play's C(hostvars).
+    type: dict
+    required: true
+  batch:
+    description:
+      - The hosts of this run (normally C(ansible_play_batch)); they must have set C(_nas_backup_gate_settings), a
+        dict of their gate variables by name. Defaults to every host of O(_input).
+    type: list
+    elements: str
+  defaults:
+    description:
+      - Values of C(nas_backup_gate_max_age), C(nas_backup_gate_lookback) and C(nas_backup_gate_accept_results) for
+        hosts that do not set them (the play's and role's values, which C(hostvars) does not hold).
+    type: dict
+  fresh:
+    description:
+      - The play's C(mode) (V(never), V(when_needed), V(always)) and C(timeout) (an age such as V(2h)) of fresh
+        backups, checked here before any request and returned as RV(_value.fresh_mode) and RV(_value.fresh_timeout).
+    type: dict
   now:
     description:
       - The instant the ages are measured from, ISO-8601 (naive means UTC). Defaults to the current time.
@@ -52,18 +76,17 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Plan one query for two hosts
+- name: Keep this host's own gate settings (role parameters and host variables alike)
   ansible.builtin.set_fact:
-    gate_plan: "{{ requests | backupgate.veeam_em.nas_backup_gate_plan }}"
-  vars:
-    requests:
-      - host: fs01
-        jobs: [Archived Projects, Finance Share]
-        max_age: 24h
-      - host: fs02
-        jobs: [Finance Share]
-        max_age: 2d
-  # gate_plan.job_names: [Archived Projects, Finance Share]; gate_plan.window: 7d (the default lookback)
+    _nas_backup_gate_settings:
+      nas_backup_gate_jobs: "{{ nas_backup_gate_jobs | default(none) }}"
+      veeam_nas_jobs: "{{ veeam_nas_jobs | default(none) }}"
+      nas_backup_gate_max_age: "{{ nas_backup_gate_max_age | default(none) }}"
+
+- name: Plan one query for every host of the play
+  ansible.builtin.set_fact:
+    gate_plan: "{{ ansible_play_hosts_all | backupgate.veeam_em.nas_backup_gate_plan(hostvars, batch=ansible_play_batch) }}"
+  run_once: true
 
 - name: Ask EM once for all of them
   backupgate.veeam_em.veeam_nas_session_info:
@@ -83,7 +106,7 @@ _value:
   type: dict
   contains:
     job_names:
-      description: Every job of every request, once, sorted.
+      description: Every job of every valid request, once, sorted.
       type: list
       elements: str
       sample: [Archived Projects, Finance Share]
@@ -107,23 +130,44 @@ _value:
       description: The O(scope) given.
       type: str
     requests:
-      description: The checked requests, with defaults filled in and job names de-duplicated.
+      description: The checked requests (C(host), C(jobs), C(max_age), C(lookback), C(accept_results), C(predicted)).
       type: list
       elements: dict
+    by_host:
+      description: RV(_value.requests) by host name.
+      type: dict
+    errors:
+      description: Host name to the sentence that says which of its settings is wrong; these hosts are left out.
+      type: dict
+      sample: {fs02: "Option nas_backup_gate_max_age got '3x': expected an age such as 90m, 24h, 7d or 2w"}
     query:
       description: Whether EM must be asked; false when no request has a job or O(cached) already covers the plan.
       type: bool
+    fresh_mode:
+      description: The checked fresh backup mode, V(never) when O(fresh) is not given.
+      type: str
+      sample: when_needed
+    fresh_timeout:
+      description: The checked fresh backup timeout, as written.
+      type: str
+      sample: 2h
+    fresh_timeout_seconds:
+      description: RV(_value.fresh_timeout) in seconds.
+      type: int
+      sample: 7200
 """
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import plan
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import plan_for_hosts
 
 
-def nas_backup_gate_plan(requests, now=None, scope=None, cached=None):
+def nas_backup_gate_plan(hosts, hostvars=None, batch=None, defaults=None, fresh=None, now=None, scope=None,
+                         cached=None):
     try:
-        return plan(requests, now=now, scope=scope, cached=cached)
+        return plan_for_hosts(hosts, hostvars, batch=batch, defaults=defaults, fresh=fresh, now=now, scope=scope,
+                              cached=cached)
     except EmError as exc:
         raise AnsibleFilterError(exc.msg) from None
 

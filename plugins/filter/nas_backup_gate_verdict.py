@@ -59,6 +59,15 @@ options:
       - The instant ages are measured from, ISO-8601 (naive means UTC).
       - Defaults to the answer's C(checked_at), the instant the play asked EM.
     type: str
+  fresh:
+    description:
+      - What was done about fresh backups before EM was asked, from the role P(backupgate.veeam_em.nas_backup_gate#role):
+        C(jobs) (the jobs started, or under C(--check) that would have been), C(check_mode), C(timeout) and
+        C(results), one per started job with C(job_name), C(finished), C(failed), C(msg) and C(session)
+        (from C(async_status) of M(backupgate.veeam_em.veeam_nas_job) with O(backupgate.veeam_em.veeam_nas_job#module:wait=true)).
+      - A job whose fresh backup did not end within the timeout, or could not be started, fails with that reason; under
+        C(--check) the reason of each such job says that a fresh backup would have been started.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -127,9 +136,9 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import GateError, verdict
 
 
-def nas_backup_gate_verdict(answer, jobs, max_age="24h", accept_results=None, now=None):
+def nas_backup_gate_verdict(answer, jobs, max_age="24h", accept_results=None, now=None, fresh=None):
     try:
-        return verdict(answer, jobs, max_age=max_age, accept_results=accept_results, now=now)
+        return verdict(answer, jobs, max_age=max_age, accept_results=accept_results, now=now, fresh=fresh)
     except EmError as exc:
         raise AnsibleFilterError(exc.msg) from None
     except GateError as exc:

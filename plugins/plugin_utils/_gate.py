@@ -29,6 +29,10 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import (
 DEFAULT_MAX_AGE = "24h"
 DEFAULT_LOOKBACK = "7d"
 DEFAULT_ACCEPT_RESULTS = ("Success",)
+DEFAULT_FRESH_TIMEOUT = "2h"
+FRESH_MODES = ("never", "when_needed", "always")
+# The fact in which each host of a batch keeps its own gate settings for the plan.
+SETTINGS_FACT = "_nas_backup_gate_settings"
 NO_JOBS_REASON = "no NAS jobs are configured for this host: set veeam_nas_jobs or nas_backup_gate_jobs"
 # Only GET /api/nas/jobs (not for a Portal User) could tell these two apart, so both are said.
 UNKNOWN_JOB_REASON = "EM has no session of this job at all: no NAS backup job has this name, or it has never run"
@@ -55,8 +59,11 @@ def _age(option, value):
     return delta
 
 
-def _jobs(value, option="nas_backup_gate_jobs"):
-    """A job list, de-duplicated in order; a single string is one job name (names may hold commas)."""
+def job_list(value, option="nas_backup_gate_jobs"):
+    """A job list, de-duplicated in order; a single string is one job name (names may hold commas).
+
+    The one parser of job lists for the gate and the report.
+    """
     if value is None:
         return []
     items = [value] if isinstance(value, str) else value
@@ -72,7 +79,7 @@ def _jobs(value, option="nas_backup_gate_jobs"):
 
 
 def _accept_results(value):
-    results = _jobs(value, "nas_backup_gate_accept_results") if value is not None else list(DEFAULT_ACCEPT_RESULTS)
+    results = job_list(value, "nas_backup_gate_accept_results") if value is not None else list(DEFAULT_ACCEPT_RESULTS)
     for result in results:
         if result not in RESULTS:
             raise EmOptionError("nas_backup_gate_accept_results", result, "expected one of %s" % ", ".join(RESULTS))
@@ -97,15 +104,37 @@ def _moment(value, option="now"):
 
 
 def normalise_request(request):
-    """One host's request -> ``{host, jobs, max_age, lookback}``, checked (EmOptionError)."""
+    """One host's request -> ``{host, jobs, max_age, lookback, accept_results}``, checked (EmOptionError)."""
     if not isinstance(request, dict):
         raise EmOptionError("request", request, "expected a mapping with host, jobs, max_age and lookback")
     max_age = DEFAULT_MAX_AGE if request.get("max_age") is None else request["max_age"]
     lookback = DEFAULT_LOOKBACK if request.get("lookback") is None else request["lookback"]
     _age("nas_backup_gate_max_age", max_age)
     _age("nas_backup_gate_lookback", lookback)
-    return dict(host=request.get("host"), jobs=_jobs(request.get("jobs")),
-                max_age=str(max_age).strip(), lookback=str(lookback).strip())
+    return dict(host=request.get("host"), jobs=job_list(request.get("jobs")),
+                max_age=str(max_age).strip(), lookback=str(lookback).strip(),
+                accept_results=_accept_results(request.get("accept_results")))
+
+
+def host_request(host, variables, defaults=None, predicted=False):
+    """A host's gate variables (their public names) -> its raw request.
+
+    The one place where the jobs default to ``veeam_nas_jobs``; ``defaults`` fills the
+    other settings a host does not set (a predicted host's hostvars lack play and role vars).
+    """
+    variables = variables or {}
+    defaults = defaults or {}
+
+    def _setting(name):
+        value = variables.get(name)
+        return defaults.get(name) if value is None else value
+
+    jobs = variables.get("nas_backup_gate_jobs")
+    if jobs is None:
+        jobs = variables.get("veeam_nas_jobs")
+    return dict(host=host, jobs=jobs, max_age=_setting("nas_backup_gate_max_age"),
+                lookback=_setting("nas_backup_gate_lookback"),
+                accept_results=_setting("nas_backup_gate_accept_results"), predicted=predicted)
 
 
 # -- the one question for the whole play ----------------------------------------------------
@@ -171,18 +200,117 @@ def plan(requests, now=None, scope=None, cached=None):
         checked_at=format_timestamp(moment),
         created_after=format_timestamp(moment - window),
         scope=scope,
-        requests=[request for request, dummy in checked],
+        requests=[dict(request, predicted=predicted) for request, predicted in checked],
         query=bool(needed) and not _covers(cached, scope, actual),
     )
 
 
+def plan_for_hosts(hosts, hostvars, batch=None, defaults=None, fresh=None, now=None, scope=None, cached=None):
+    """``plan`` for the play's hosts, read from ``hostvars``.
+
+    A host of ``batch`` brings its own settings (``SETTINGS_FACT``, templated in its own
+    context, role parameters included); the other hosts are predicted from their inventory
+    variables. A batch host with a bad setting is left out of the question and named in
+    ``errors`` (host -> one sentence), so that it fails alone; ``fresh`` (the play's
+    ``fresh_backup`` and ``fresh_backup_timeout``) is checked here, before any request.
+    """
+    if not isinstance(hosts, (list, tuple)) or not all(isinstance(host, str) for host in hosts):
+        raise EmOptionError("hosts", hosts, "expected the list of the play's host names (ansible_play_hosts_all)")
+    batch = list(hosts) if batch is None else list(batch)
+    requests, errors = [], {}
+    for host in hosts:
+        try:
+            variables = hostvars[host]
+        except (KeyError, TypeError):
+            raise EmOptionError("hostvars", host, "expected hostvars to hold every host of the play") from None
+        if host in batch:
+            request = host_request(host, variables.get(SETTINGS_FACT), defaults)
+            try:
+                normalise_request(request)
+            except EmOptionError as exc:
+                errors[host] = exc.msg
+                continue
+        else:
+            request = host_request(host, variables, defaults, predicted=True)
+        requests.append(request)
+    result = plan(requests, now=now, scope=scope, cached=cached)
+    result.update(errors=errors, by_host=dict((request["host"], request) for request in result["requests"]),
+                  **_fresh_settings(fresh))
+    return result
+
+
+# -- a fresh backup before judging ------------------------------------------------------------
+
+def _fresh_settings(fresh):
+    fresh = fresh or {}
+    mode = fresh.get("mode") or "never"
+    if mode not in FRESH_MODES:
+        raise EmOptionError("nas_backup_gate_fresh_backup", mode, "expected one of %s" % ", ".join(FRESH_MODES))
+    timeout = str(fresh.get("timeout") or DEFAULT_FRESH_TIMEOUT).strip()
+    seconds = int(_age("nas_backup_gate_fresh_backup_timeout", timeout).total_seconds())
+    return dict(fresh_mode=mode, fresh_timeout=timeout, fresh_timeout_seconds=seconds)
+
+
+def fresh_jobs(answer):
+    """The jobs to start before judging: none, every job of the play (``always``), or those
+    that would not pass for at least one host that names them (``when_needed``), sorted."""
+    mode = answer.get("fresh_mode", "never")
+    if mode == "never":
+        return []
+    if mode == "always":
+        return list(answer["job_names"])
+    needed = set()
+    for request in answer["requests"]:
+        if request["jobs"]:
+            judged = verdict(answer, request["jobs"], request["max_age"], request["accept_results"])
+            needed.update(entry["job_name"] for entry in judged["jobs"] if not entry["passed"])
+    return sorted(needed)
+
+
+def _waited_job(wait):
+    """The job an async_status result waited for: its ``job_name``, or the item of the start it polled."""
+    started = wait.get("item") if isinstance(wait.get("item"), dict) else {}
+    return wait.get("job_name") or started.get("item")
+
+
+def _fresh_outcomes(fresh):
+    """job name -> the reason its fresh backup cannot be judged, or None when it can.
+
+    ``fresh``: ``{jobs, check_mode, timeout, results}``; ``results`` are the waits for the
+    started jobs (async_status of veeam_nas_job with ``wait``), each with ``job_name``.
+    A session that ended, whatever its result, is judged from EM's answer like any other.
+    """
+    if not fresh or not fresh.get("jobs"):
+        return {}
+    if fresh.get("check_mode"):
+        note = "under --check a fresh backup of this job would have been started"
+        return dict((name, ("check", note)) for name in fresh["jobs"])
+    outcomes = {}
+    waits = dict((_waited_job(wait), wait) for wait in fresh.get("results") or [] if isinstance(wait, dict))
+    for name in fresh["jobs"]:
+        wait = waits.get(name) or {}
+        session = wait.get("session") or {}
+        if wait.get("finished") and not wait.get("failed"):
+            continue
+        if session.get("state") == _STOPPED:
+            continue  # it ended (failed, say): EM's answer holds it
+        if session or not wait.get("finished") or "timeout" in str(wait.get("msg", "")).lower():
+            started = " started at %s" % session["creation_time"] if session.get("creation_time") else ""
+            outcomes[name] = ("failed", "the fresh backup%s did not finish within "
+                                        "nas_backup_gate_fresh_backup_timeout (%s)" % (started, fresh.get("timeout")))
+        else:
+            outcomes[name] = ("failed", "no fresh backup could be taken: %s" % (wait.get("msg") or "no reason given"))
+    return outcomes
+
+
 # -- one host's verdict --------------------------------------------------------------------
 
-def _ago(delta):
-    """``3d 8h ago`` / ``2h 5m ago`` / ``12m ago``: a rough age a person reads at a glance."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "just now"
+def format_age(delta):
+    """``3d 8h`` / ``2h 5m`` / ``12m`` (``0m`` under a minute): a rough age a person reads at a glance.
+
+    The one duration formatter of the gate and the report.
+    """
+    minutes = max(int(delta.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
     if days:
@@ -191,7 +319,11 @@ def _ago(delta):
         parts = ["%dh" % hours] + (["%dm" % mins] if mins else [])
     else:
         parts = ["%dm" % mins]
-    return " ".join(parts) + " ago"
+    return " ".join(parts)
+
+
+def _ago(delta):
+    return "just now" if delta.total_seconds() < 60 else format_age(delta) + " ago"
 
 
 def _newest_finished(sessions):
@@ -240,7 +372,19 @@ def _judge_session(job_name, session, created, accept):
     return dict(job_name=job_name, passed=passed, reason=reason, session=session)
 
 
-def _judge_job(job_name, answer, newest, max_age_text, max_age, accept, now):
+def _judge_job(job_name, answer, newest, max_age_text, max_age, accept, now, fresh):
+    outcome = fresh.get(job_name)
+    if outcome is not None and outcome[0] == "failed":
+        found = newest.get(job_name)
+        return dict(job_name=job_name, passed=False, reason="%s: %s" % (job_name, outcome[1]),
+                    session=found[1] if found else None)
+    judged = _judge_known_job(job_name, answer, newest, max_age_text, max_age, accept, now)
+    if outcome is not None:
+        judged["reason"] += " (%s)" % outcome[1]
+    return judged
+
+
+def _judge_known_job(job_name, answer, newest, max_age_text, max_age, accept, now):
     if job_name in (answer.get("unknown_jobs") or []):
         return dict(job_name=job_name, passed=False, reason="%s: %s" % (job_name, UNKNOWN_JOB_REASON), session=None)
     found = newest.get(job_name)
@@ -263,12 +407,13 @@ def _summary(entries):
         len(failed), len(entries), "; ".join(entry["reason"] for entry in failed))
 
 
-def verdict(answer, jobs, max_age=DEFAULT_MAX_AGE, accept_results=None, now=None):
+def verdict(answer, jobs, max_age=DEFAULT_MAX_AGE, accept_results=None, now=None, fresh=None):
     """Judge one host's jobs from the shared answer: ``{passed, jobs, summary, checked_at, max_age}``.
 
     ``now`` defaults to the answer's ``checked_at`` (the instant the play asked EM).
+    ``fresh`` is what the role did about fresh backups (see ``_fresh_outcomes``).
     """
-    names = _jobs(jobs)
+    names = job_list(jobs)
     max_age_text = str(DEFAULT_MAX_AGE if max_age is None else max_age).strip()
     max_age_delta = _age("nas_backup_gate_max_age", max_age_text)
     accept = _accept_results(accept_results)
@@ -277,7 +422,9 @@ def verdict(answer, jobs, max_age=DEFAULT_MAX_AGE, accept_results=None, now=None
     _check_answer(answer, names, max_age_delta)
     moment = _moment(now if now is not None else answer.get("checked_at"))
     newest = _newest_finished(answer.get("sessions"))
-    entries = [_judge_job(name, answer, newest, max_age_text, max_age_delta, accept, moment) for name in names]
+    outcomes = _fresh_outcomes(fresh)
+    entries = [_judge_job(name, answer, newest, max_age_text, max_age_delta, accept, moment, outcomes)
+               for name in names]
     return dict(
         passed=all(entry["passed"] for entry in entries),
         jobs=entries,

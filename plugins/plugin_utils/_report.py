@@ -19,7 +19,7 @@ __metaclass__ = type
 from datetime import timedelta
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
-from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import GateError
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import GateError, format_age, job_list
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import verdict as gate_verdict
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import (
     RESULTS, parse_age, parse_point_in_time,
@@ -77,20 +77,10 @@ def make_plan(window, max_age="24h", accept_results=(SUCCESS,), jobs=None, hosts
 
 
 def _query_jobs(jobs, hosts):
-    requested = _job_list("nas_backup_report_jobs", jobs)
+    requested = job_list(jobs, "nas_backup_report_jobs")
     if not requested:
         return []
     return _unique(requested + [name for _host, names in host_jobs(hosts) for name in names])
-
-
-def _job_list(option, value):
-    if value is not None and not isinstance(value, (str, list, tuple)):
-        raise EmOptionError(option, value, "expected a list of job names")
-    names = [value] if isinstance(value, str) else list(value or [])
-    for name in names:
-        if not isinstance(name, str) or not name:
-            raise EmOptionError(option, value, "expected a list of job names")
-    return names
 
 
 def _result_list(value):
@@ -109,11 +99,7 @@ def _span(window, max_age, reach, window_is_wider):
     label = window if window_is_wider else max_age
     if parse_age(label) is not None:
         return str(label).strip()
-    minutes = int(reach.total_seconds() // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [("%dd" % days) if days else "", ("%dh" % hours) if hours else "", ("%dm" % mins) if mins else ""]
-    return " ".join(part for part in parts if part) or "0m"
+    return format_age(reach)
 
 
 # -- one job --------------------------------------------------------------------------
@@ -231,7 +217,7 @@ def host_jobs(hosts):
     result = []
     for host, jobs in pairs:
         if jobs is not None:
-            result.append((str(host), _unique(_job_list("veeam_nas_jobs of %s" % host, jobs))))
+            result.append((str(host), job_list(jobs, "veeam_nas_jobs of %s" % host)))
     return result
 
 
@@ -258,7 +244,7 @@ def report_job_names(requested, sessions, hosts):
     """The jobs a report lists: the requested ones in their order, or else every
     job with a session plus every job an inventory host names, by name."""
     if requested:
-        return _unique(_job_list("nas_backup_report_jobs", requested))
+        return job_list(requested, "nas_backup_report_jobs")
     names = set(s["job_name"] for s in sessions if s.get("job_name"))
     for _host, jobs in host_jobs(hosts):
         names.update(jobs)

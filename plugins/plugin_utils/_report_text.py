@@ -14,6 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from datetime import timedelta
+
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import format_age
+
 NOTHING = u"\u2014"  # an em dash: "no value" in a table cell
 
 # job_status() word -> what a person reads (never colour alone). ``unknown``: EM has no
@@ -33,12 +37,10 @@ def format_time(value):
 
 
 def format_hours(hours, suffix=""):
-    """Hours as ``5.2 h`` up to two days, then ``3.1 d``."""
+    """Hours as the gate writes ages (``1d 23h``), or ``never``."""
     if hours is None:
         return "never"
-    if hours < 48:
-        return "%.1f h%s" % (hours, suffix)
-    return "%.1f d%s" % (hours / 24.0, suffix)
+    return format_age(timedelta(hours=hours)) + suffix
 
 
 def format_rate(percent):

@@ -18,12 +18,17 @@ from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_plan
 from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_verdict import (
     FilterModule as VerdictFilters, nas_backup_gate_verdict,
 )
+from ansible_collections.backupgate.veeam_em.plugins.filter.nas_backup_gate_fresh_jobs import (
+    FilterModule as FreshFilters, nas_backup_gate_fresh_jobs,
+)
 
 NOW = "2026-11-22T06:00:00Z"
-REQUESTS = [
-    {"host": "fs01", "jobs": ["Archived Projects", "Finance Share"], "max_age": "24h"},
-    {"host": "fs02", "jobs": ["Finance Share"], "max_age": "2d", "lookback": "1d"},
-]
+HOSTVARS = {
+    "fs01": {"_nas_backup_gate_settings": {"veeam_nas_jobs": ["Archived Projects", "Finance Share"],
+                                           "nas_backup_gate_max_age": "24h"}},
+    "fs02": {"_nas_backup_gate_settings": {"nas_backup_gate_jobs": ["Finance Share"], "nas_backup_gate_max_age": "2d",
+                                           "nas_backup_gate_lookback": "1d"}},
+}
 SESSIONS = [
     {"id": "a1", "job_name": "Archived Projects", "state": "Stopped", "result": "Failed",
      "creation_time": "2026-11-21T22:00:03Z", "failure_message": "Access is denied"},
@@ -35,16 +40,17 @@ SESSIONS = [
 def test_the_files_register_their_filters():
     assert PlanFilters().filters() == {"nas_backup_gate_plan": nas_backup_gate_plan}
     assert VerdictFilters().filters() == {"nas_backup_gate_verdict": nas_backup_gate_verdict}
+    assert FreshFilters().filters() == {"nas_backup_gate_fresh_jobs": nas_backup_gate_fresh_jobs}
 
 
 def test_plan_then_verdict_through_jinja():
-    plan = render("{{ requests | backupgate.veeam_em.nas_backup_gate_plan(now=now, scope='r1') }}",
-                  requests=REQUESTS, now=NOW)
+    plan = render("{{ hosts | backupgate.veeam_em.nas_backup_gate_plan(hostvars, now=now, scope='r1', "
+                  "fresh={'mode': 'when_needed'}) }}", hosts=["fs01", "fs02"], hostvars=HOSTVARS, now=NOW)
     assert plan["job_names"] == ["Archived Projects", "Finance Share"]
     assert plan["window"] == "7d" and plan["created_after"] == "2026-11-15T06:00:00Z" and plan["query"] is True
     answer = dict(plan, sessions=SESSIONS, unknown_jobs=[])
     fs01 = render("{{ answer | backupgate.veeam_em.nas_backup_gate_verdict(jobs=jobs) }}",
-                  answer=answer, jobs=REQUESTS[0]["jobs"])
+                  answer=answer, jobs=plan["by_host"]["fs01"]["jobs"])
     assert fs01["passed"] is False
     assert fs01["jobs"][0]["reason"] == ("Archived Projects: newest finished session failed at "
                                          "2026-11-21T22:00:03Z: Access is denied")
@@ -53,12 +59,18 @@ def test_plan_then_verdict_through_jinja():
     fs02 = render("{{ answer | backupgate.veeam_em.nas_backup_gate_verdict(jobs=['Finance Share'], max_age='2d') }}",
                   answer=answer)
     assert fs02["passed"] is True
+    assert render("{{ answer | backupgate.veeam_em.nas_backup_gate_fresh_jobs }}", answer=answer) == [
+        "Archived Projects", "Finance Share"]
 
 
 def test_bad_settings_become_filter_errors_with_one_sentence():
     with pytest.raises(AnsibleFilterError) as caught:
-        nas_backup_gate_plan([{"host": "fs01", "jobs": ["A"], "max_age": "soon"}])
-    assert caught.value.message == "Option nas_backup_gate_max_age got 'soon': expected an age such as 90m, 24h, 7d or 2w"
+        nas_backup_gate_plan(["fs01"], HOSTVARS, fresh={"mode": "soon"})
+    assert caught.value.message == ("Option nas_backup_gate_fresh_backup got 'soon': "
+                                    "expected one of never, when_needed, always")
+    bad = {"fs01": {"_nas_backup_gate_settings": {"veeam_nas_jobs": ["A"], "nas_backup_gate_max_age": "soon"}}}
+    assert nas_backup_gate_plan(["fs01"], bad)["errors"] == {
+        "fs01": "Option nas_backup_gate_max_age got 'soon': expected an age such as 90m, 24h, 7d or 2w"}
     with pytest.raises(AnsibleFilterError) as caught:
         nas_backup_gate_verdict({"sessions": []}, ["A"], accept_results=["Great"])
     assert caught.value.message.startswith("Option nas_backup_gate_accept_results got 'Great'")
@@ -74,5 +86,8 @@ def test_an_answer_that_does_not_cover_the_host_is_an_error_not_a_verdict():
 
 
 def test_filter_errors_reach_the_template_user():
-    with pytest.raises(AnsibleError, match="Option nas_backup_gate_lookback got '0d'"):
-        render("{{ [{'host': 'fs01', 'jobs': ['A'], 'lookback': '0d'}] | backupgate.veeam_em.nas_backup_gate_plan }}")
+    with pytest.raises(AnsibleError, match="Option nas_backup_gate_fresh_backup_timeout got '0d'"):
+        render("{{ ['fs01'] | backupgate.veeam_em.nas_backup_gate_plan(hostvars, fresh={'timeout': '0d'}) }}",
+               hostvars=HOSTVARS)
+    with pytest.raises(AnsibleError, match="the answer is not the gate's"):
+        render("{{ {'fresh_mode': 'when_needed'} | backupgate.veeam_em.nas_backup_gate_fresh_jobs }}")

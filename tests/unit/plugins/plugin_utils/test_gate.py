@@ -13,7 +13,8 @@ import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._gate import (
-    NO_JOBS_REASON, GateError, normalise_request, plan, verdict,
+    NO_JOBS_REASON, SETTINGS_FACT, GateError, format_age, fresh_jobs, job_list, normalise_request, plan,
+    plan_for_hosts, verdict,
 )
 
 NOW = datetime(2026, 11, 22, 6, 0, 0, tzinfo=timezone.utc)
@@ -130,7 +131,8 @@ def test_predictions_widen_the_first_query_but_never_cause_one():
 
 
 def test_normalise_request_defaults():
-    assert normalise_request(dict(host="h", jobs=["A"])) == dict(host="h", jobs=["A"], max_age="24h", lookback="7d")
+    assert normalise_request(dict(host="h", jobs=["A"])) == dict(host="h", jobs=["A"], max_age="24h", lookback="7d",
+                                                                 accept_results=["Success"])
     with pytest.raises(EmOptionError):
         normalise_request(["not", "a", "mapping"])
 
@@ -263,3 +265,121 @@ def test_ages_read_easily(minutes, text):
                  creation_time=created.strftime("%Y-%m-%dT%H:%M:%SZ"))
     reason = verdict(answer([stale], ["A"]), ["A"], max_age="1s")["jobs"][0]["reason"]
     assert reason.endswith(", %s)" % text)
+
+
+# -- the play's hosts, read from hostvars ------------------------------------------------------
+
+def _own(**settings):
+    return {SETTINGS_FACT: settings}
+
+
+def test_plan_for_hosts_reads_own_settings_and_predicts_later_hosts_from_the_inventory():
+    hostvars = {
+        "fs01": _own(nas_backup_gate_jobs=None, veeam_nas_jobs=["A"], nas_backup_gate_max_age="24h"),
+        "fs02": _own(nas_backup_gate_jobs=["B"], veeam_nas_jobs=["A"], nas_backup_gate_max_age="2d"),
+        "fs03": {"veeam_nas_jobs": ["C"], "nas_backup_gate_max_age": "3d"},  # a later batch
+        "fs04": {"nas_backup_gate_jobs": ["D"], "veeam_nas_jobs": ["X"]},
+    }
+    result = plan_for_hosts(["fs01", "fs02", "fs03", "fs04"], hostvars, batch=["fs01", "fs02"],
+                            defaults={"nas_backup_gate_lookback": "1d"}, now=NOW)
+    assert result["job_names"] == ["A", "B", "C", "D"]
+    assert result["by_host"]["fs01"]["jobs"] == ["A"]  # veeam_nas_jobs when nas_backup_gate_jobs is unset
+    assert result["by_host"]["fs02"]["jobs"] == ["B"]  # nas_backup_gate_jobs wins
+    assert result["by_host"]["fs04"]["jobs"] == ["D"]
+    assert result["by_host"]["fs03"]["predicted"] is True and result["by_host"]["fs01"]["predicted"] is False
+    assert result["window"] == "3d" and result["errors"] == {} and result["fresh_mode"] == "never"
+
+
+def test_plan_for_hosts_names_a_bad_setting_of_a_batch_host_and_leaves_it_out():
+    hostvars = {"fs01": _own(veeam_nas_jobs=["A"]), "fs02": _own(veeam_nas_jobs=["B"], nas_backup_gate_max_age="3x"),
+                "fs03": {"veeam_nas_jobs": ["C"], "nas_backup_gate_max_age": "soon"}}
+    result = plan_for_hosts(["fs01", "fs02", "fs03"], hostvars, batch=["fs01", "fs02"], now=NOW)
+    assert result["job_names"] == ["A"]
+    assert result["errors"] == {
+        "fs02": "Option nas_backup_gate_max_age got '3x': expected an age such as 90m, 24h, 7d or 2w"}
+
+
+@pytest.mark.parametrize("hosts, hostvars, fresh, option", [
+    ("fs01", {}, None, "hosts"),
+    (["fs01"], {}, None, "hostvars"),
+    (["fs01"], {"fs01": _own(veeam_nas_jobs=["A"])}, {"mode": "sometimes"}, "nas_backup_gate_fresh_backup"),
+    (["fs01"], {"fs01": _own(veeam_nas_jobs=["A"])}, {"mode": "always", "timeout": "0s"},
+     "nas_backup_gate_fresh_backup_timeout"),
+])
+def test_plan_for_hosts_refuses_what_concerns_the_whole_play(hosts, hostvars, fresh, option):
+    with pytest.raises(EmOptionError) as caught:
+        plan_for_hosts(hosts, hostvars, fresh=fresh, now=NOW)
+    assert caught.value.option == option
+
+
+def test_fresh_settings_are_checked_and_given_in_seconds():
+    hostvars = {"fs01": _own(veeam_nas_jobs=["A"])}
+    result = plan_for_hosts(["fs01"], hostvars, fresh={"mode": "when_needed", "timeout": "90s"}, now=NOW)
+    assert (result["fresh_mode"], result["fresh_timeout"], result["fresh_timeout_seconds"]) == ("when_needed", "90s", 90)
+    assert plan_for_hosts(["fs01"], hostvars, now=NOW)["fresh_timeout_seconds"] == 7200
+
+
+# -- fresh backups -----------------------------------------------------------------------------
+
+def _fresh_answer(mode, sessions):
+    hostvars = {
+        "fs01": _own(veeam_nas_jobs=["Good", "Bad"]),
+        "fs02": _own(veeam_nas_jobs=["Good"], nas_backup_gate_max_age="1h"),  # Good is too old for fs02 only
+        "fs03": {"veeam_nas_jobs": ["Stale"]},  # predicted
+        "fs04": _own(veeam_nas_jobs=["Warned"], nas_backup_gate_accept_results=["Success", "Warning"]),
+    }
+    result = plan_for_hosts(sorted(hostvars), hostvars, batch=["fs01", "fs02", "fs04"], now=NOW,
+                            fresh={"mode": mode})
+    return dict(result, sessions=sessions, unknown_jobs=[])
+
+
+SESSIONS = [session("Good", 2), session("Bad", 3, "Failed"), session("Stale", 30), session("Warned", 1, "Warning")]
+
+
+def test_when_needed_starts_the_jobs_that_fail_for_any_host_naming_them():
+    assert fresh_jobs(_fresh_answer("when_needed", SESSIONS)) == ["Bad", "Good", "Stale"]
+
+
+def test_always_starts_every_job_of_the_play_and_never_none():
+    assert fresh_jobs(_fresh_answer("always", [])) == ["Bad", "Good", "Stale", "Warned"]
+    assert fresh_jobs(_fresh_answer("never", SESSIONS)) == []
+
+
+def _waited(job, finished=1, failed=False, state="Stopped", msg=None):
+    return dict(item=dict(item=job, ansible_job_id="j-" + job), finished=finished, failed=failed, msg=msg,
+                session=dict(state=state, creation_time="2026-11-22T05:59:00Z") if state else None)
+
+
+def test_verdict_judges_a_finished_fresh_backup_from_the_answer_and_names_a_timeout():
+    fresh = dict(jobs=["A", "B", "C", "D"], check_mode=False, timeout="90s", results=[
+        _waited("A"), _waited("B", failed=True, msg="Job B failed"), _waited("C", failed=True, state="Working"),
+        _waited("D", failed=True, state=None, msg="HTTP 403 on POST /api/nas/jobs/x/start: Portal Administrator"),
+    ])
+    sessions = [session("A", 0.01), session("B", 0.01, "Failed", failure_message="disk full"), session("C", 30),
+                session("D", 1)]
+    judged = verdict(answer(sessions, ["A", "B", "C", "D"]), ["A", "B", "C", "D"], fresh=fresh)
+    reasons = [entry["reason"] for entry in judged["jobs"]]
+    assert [entry["passed"] for entry in judged["jobs"]] == [True, False, False, False]
+    assert reasons[1].endswith(": disk full")
+    assert reasons[2] == ("C: the fresh backup started at 2026-11-22T05:59:00Z did not finish within "
+                          "nas_backup_gate_fresh_backup_timeout (90s)")
+    assert reasons[3] == "D: no fresh backup could be taken: HTTP 403 on POST /api/nas/jobs/x/start: Portal Administrator"
+
+
+def test_under_check_mode_the_reason_says_a_fresh_backup_would_have_been_started():
+    fresh = dict(jobs=["A"], check_mode=True, timeout="2h", results=[])
+    judged = verdict(answer([session("A", 3, "Failed")], ["A", "B"]), ["A", "B"], fresh=fresh)
+    assert judged["jobs"][0]["reason"].endswith(
+        "(under --check a fresh backup of this job would have been started)")
+    assert "fresh" not in judged["jobs"][1]["reason"]
+
+
+# -- the helpers the report shares -------------------------------------------------------------
+
+def test_format_age_and_job_list():
+    assert [format_age(timedelta(minutes=m)) for m in (0.5, 12, 125, 180, 2 * 1440, 2 * 1440 + 90)] == [
+        "0m", "12m", "2h 5m", "3h", "2d", "2d 1h"]
+    assert job_list("a, b") == ["a, b"] and job_list(["a", "b", "a"]) == ["a", "b"] and job_list(None) == []
+    with pytest.raises(EmOptionError) as caught:
+        job_list([""], "nas_backup_report_jobs")
+    assert caught.value.option == "nas_backup_report_jobs"

@@ -62,7 +62,7 @@ def test_plan_takes_an_iso_window_and_names_its_reach():
     result = plan(window="2026-11-20T09:30:00Z")
     assert result["window_start"] == "2026-11-20T09:30:00Z"
     assert result["since"] == "2026-11-20T09:30:00Z"
-    assert result["span"] == "2d 11h 30m"
+    assert result["span"] == "2d 11h"
 
 
 def test_plan_drops_microseconds_of_now():

@@ -122,7 +122,7 @@ def test_markdown_has_a_row_per_job_with_escaped_names():
     text = render(REPORT, "markdown")
     rows = _md_rows(text)
     assert rows["Archived Projects"][1:] == [
-        "Failed", "Failed, running now", "2026-11-22 18:00 UTC", "2026-11-21 18:00 UTC", "27.0 h", "50.0%", "2",
+        "Failed", "Failed, running now", "2026-11-22 18:00 UTC", "2026-11-21 18:00 UTC", "1d 3h", "50.0%", "2",
         "30m 00s", "30m 00s"]
     escaped = r'Q1 "Finance"; Share, \<b\>\|x\|\</b\> & ü'
     assert rows[escaped][1:3] == ["Success", "Success"]
@@ -235,7 +235,7 @@ def test_html_draws_each_session_with_its_status_in_words():
 def test_text_lines_for_the_play_output():
     lines = render(REPORT, "text").splitlines()
     assert lines[0] == "NAS backup report 2026-11-22T21:00:00Z, window 7d: 5 job(s), 3 host(s)"
-    assert lines[1] == ("Archived Projects: last result Failed, status Failed, running now, last success 27.0 h ago, "
+    assert lines[1] == ("Archived Projects: last result Failed, status Failed, running now, last success 1d 3h ago, "
                         "50.0% of 2 finished session(s) succeeded")
     assert lines[3] == "Ghost: last result none, status No session ever, last success never, no finished session in the window"
     assert lines[-2:] == ["host fs02: FAILED (Archived Projects)", "host fs03: FAILED (no job listed)"]
@@ -262,7 +262,7 @@ def test_format_duration(seconds, text):
 
 def test_format_hours_and_time():
     assert format_hours(None) == "never"
-    assert format_hours(47.94) == "47.9 h"
-    assert format_hours(72, suffix=" ago") == "3.0 d ago"
+    assert format_hours(47.94) == "1d 23h"
+    assert format_hours(72, suffix=" ago") == "3d ago"
     assert format_time("2026-11-22T19:00:05Z") == "2026-11-22 19:00 UTC"
     assert format_time(None) == u"\u2014"
