@@ -277,8 +277,8 @@ def _fresh_outcomes(fresh):
     """job name -> the reason its fresh backup cannot be judged, or None when it can.
 
     ``fresh``: ``{jobs, check_mode, timeout, results}``; ``results`` are the waits for the
-    started jobs (async_status of veeam_nas_job with ``wait``), each with ``job_name``.
-    A session that ended, whatever its result, is judged from EM's answer like any other.
+    started jobs (async_status of veeam_nas_job with ``wait``), each with ``job_name`` or
+    the ``item`` of the start it polled.
     """
     if not fresh or not fresh.get("jobs"):
         return {}
@@ -290,11 +290,11 @@ def _fresh_outcomes(fresh):
     for name in fresh["jobs"]:
         wait = waits.get(name) or {}
         session = wait.get("session") or {}
-        if wait.get("finished") and not wait.get("failed"):
-            continue
+        # Not ``failed``: the role's failed_when hides it. A session that ended, whatever its
+        # result, is in EM's answer; one still running (or a wait that never finished) timed out.
         if session.get("state") == _STOPPED:
-            continue  # it ended (failed, say): EM's answer holds it
-        if session or not wait.get("finished") or "timeout" in str(wait.get("msg", "")).lower():
+            continue
+        if session or not wait.get("finished"):
             started = " started at %s" % session["creation_time"] if session.get("creation_time") else ""
             outcomes[name] = ("failed", "the fresh backup%s did not finish within "
                                         "nas_backup_gate_fresh_backup_timeout (%s)" % (started, fresh.get("timeout")))

@@ -352,7 +352,7 @@ def _waited(job, finished=1, failed=False, state="Stopped", msg=None):
 
 def test_verdict_judges_a_finished_fresh_backup_from_the_answer_and_names_a_timeout():
     fresh = dict(jobs=["A", "B", "C", "D"], check_mode=False, timeout="90s", results=[
-        _waited("A"), _waited("B", failed=True, msg="Job B failed"), _waited("C", failed=True, state="Working"),
+        _waited("A"), _waited("B", failed=True, msg="Job B failed"), _waited("C", state="Working"),  # failed_when: false hides the module's failure
         _waited("D", failed=True, state=None, msg="HTTP 403 on POST /api/nas/jobs/x/start: Portal Administrator"),
     ])
     sessions = [session("A", 0.01), session("B", 0.01, "Failed", failure_message="disk full"), session("C", 30),
