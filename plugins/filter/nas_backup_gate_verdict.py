@@ -61,9 +61,9 @@ options:
     type: str
   fresh:
     description:
-      - What was done about fresh backups before EM was asked, from the role P(backupgate.veeam_em.nas_backup_gate#role):
+      - What the role P(backupgate.veeam_em.nas_backup_gate#role) did about fresh backups before EM was asked,
         C(jobs) (the jobs started, or under C(--check) that would have been), C(check_mode), C(timeout) and
-        C(results), one per started job with C(job_name), C(finished), C(failed), C(msg) and C(session)
+        C(results), one per started job with C(job_name) (or the C(item) of the start), C(finished), C(msg) and C(session)
         (from C(async_status) of M(backupgate.veeam_em.veeam_nas_job) with O(backupgate.veeam_em.veeam_nas_job#module:wait=true)).
       - A job whose fresh backup did not end within the timeout, or could not be started, fails with that reason; under
         C(--check) the reason of each such job says that a fresh backup would have been started.
