@@ -37,6 +37,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gate_fleet import run_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from typing import Any, Dict, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +61,9 @@ CASES = {
     "gate-1000": "gate role, 1,000 hosts",
     "report": "report role, 7 days",
     "diy": "DIY uri playbook, 1 host",
+    "fleet": "gate role, fleet: 1 job per host, Portal User",
 }
+FLEET = (1000, 20)   # hosts (= jobs = sessions) and latency of the fleet row; --quick: 50 hosts
 _REQUEST_LINE = re.compile(r'"([A-Z]+) (/api\S*) HTTP/1\.[01]"')
 
 
@@ -219,9 +224,9 @@ def table(rows: List[Dict[str, Any]]) -> List[str]:
     for row in rows:
         diy = row.get("diy") or {}
         ratio = row["seconds"] / diy["seconds"] if diy.get("seconds") else None
-        lines.append("| %s | %s | %d ms | %d | %d | %.2f | %s | %.0f | %d | %s | %s | %s |" % (
+        lines.append("| %s | %s | %d ms | %d | %d | %.2f | %s | %s | %d | %s | %s | %s |" % (
             CASES[row["case"]], format(row["size"], ","), row["latency"], row["runs"], row["requests"],
-            row["seconds"], _fmt(row["module_mib"] or None, "%.0f"), row["playbook_mib"], row["max_url"],
+            row["seconds"], _fmt(row["module_mib"] or None, "%.0f"), _fmt(row["playbook_mib"] or None, "%.0f"), row["max_url"],
             ("%s%d" % ("~" if diy.get("estimated") else "", diy["requests"])) if diy else "-",
             ("%s%.1f" % ("~" if diy.get("estimated") else "", diy["seconds"])) if diy.get("seconds") else "-",
             _fmt(ratio, "%.3f")))
@@ -312,6 +317,7 @@ def main() -> int:
                         clock = time.perf_counter()
                         row = dict(case=case, size=size, latency=latency, **runner.measure(case, runs))
                         rows.append(row)
+                        _save(rows)  # a long run interrupted still leaves its rows
                         print("  %-28s %6d sessions %4d ms: %4d requests, %7.2f s (%d runs, %.0f s)"
                               % (CASES[case], size, latency, row["requests"], row["seconds"], runs,
                                  time.perf_counter() - clock), flush=True)
@@ -320,6 +326,7 @@ def main() -> int:
                     _estimate_diy(rows, size, latency, listed)
             finally:
                 sim.stop()
+    fleet = _fleet(args, rows)
     _check_answers(rows, notes)
     for row in rows:
         if row["case"] in ("info", "lookup", "gate-1"):  # the DIY answer to each is the same list + fetches
@@ -327,7 +334,7 @@ def main() -> int:
                                for r in rows if r["case"] == "diy" and r["size"] == row["size"]
                                and r["latency"] == row["latency"]), None)
     shown = [r for r in rows if not r.get("estimated")]
-    out = table(shown) + [""] + budgets(rows) + notes
+    out = table(shown) + [""] + budgets(rows) + _fleet_notes(fleet) + notes
     out += ["- DIY rows marked ~ were not run (one uri call per session makes them minutes long): requests are "
             "exact (logon + list + one GET per listed session + logoff), seconds extrapolated from the DIY "
             "run at the same latency"]
@@ -342,12 +349,44 @@ def main() -> int:
     out += ["", "logon sessions left open after any run: %s" % leaked,
             "total bench time: %.0f s" % (time.perf_counter() - started)]
     print("\n" + "\n".join(out))
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (ROOT / ".build" / "bench.json").write_text(json.dumps(rows, indent=2) + "\n")
+    _save(rows)
     if args.write_docs:
         write_doc(machine() + [""] + out)
         print("written: docs/benchmarks.md")
-    return 1 if leaks else 0
+    return 1 if leaks or not fleet["ok"] else 0
+
+
+def _save(rows: List[Dict[str, Any]]) -> None:
+    (ROOT / ".build").mkdir(exist_ok=True)
+    (ROOT / ".build" / "bench.json").write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def _fleet(args: argparse.Namespace, rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The gate for a fleet whose every host names its own job: where the query logic must split URLs."""
+    hosts, latency = (50 if args.quick else FLEET[0]), FLEET[1]
+    clock = time.perf_counter()
+    fleet = run_fleet(hosts=hosts, latency_ms=latency)
+    _save(rows + [dict(case="fleet", **fleet)])
+    rows.append(dict(case="fleet", size=hosts, latency=latency, runs=1, requests=fleet["requests"],
+                     seconds=fleet["seconds"], paths={}, open_logons=fleet["open_logon_sessions"],
+                     max_url=fleet["max_url_bytes"], module_mib=0, playbook_mib=0, answer=None))
+    print("  %-28s %6d sessions %4d ms: %4d requests, %7.2f s (1 run, %.0f s)"
+          % (CASES["fleet"], hosts, latency, fleet["requests"], fleet["seconds"], time.perf_counter() - clock),
+          flush=True)
+    if fleet.get("failure"):
+        print(fleet["failure"], file=sys.stderr)
+    return fleet
+
+
+def _fleet_notes(fleet: Dict[str, Any]) -> List[str]:
+    """The URL-split cost, stated: what a fleet of distinct jobs costs over the 3 requests of one job."""
+    return ["- URL split (fleet row: %s hosts, each naming its own job, %d sessions, as the Portal User "
+            "`reader`, tests/bench/gate_fleet.py, 10 forks): %d requests = logon + %d queries + logoff, "
+            "%d GET /api/nas/jobs; longest request line %s bytes (method, URL and protocol; HTTP.sys "
+            "refuses over 16 KB); refused 414: %d; hosts passed %d of %d; logons left open %d: %s"
+            % (format(fleet["hosts"], ","), fleet["jobs"], fleet["requests"], fleet["query_requests"],
+               fleet["nas_jobs_requests"], format(fleet["max_url_bytes"], ","), fleet["refused_414"],
+               fleet["passed"], fleet["hosts"], fleet["open_logon_sessions"], "MET" if fleet["ok"] else "NOT MET")]
 
 
 def _estimate_diy(rows: List[Dict[str, Any]], size: int, latency: int, listed: int) -> None:
