@@ -366,7 +366,7 @@ def _fleet(args: argparse.Namespace, rows: List[Dict[str, Any]]) -> Dict[str, An
     hosts, latency = (50 if args.quick else FLEET[0]), FLEET[1]
     clock = time.perf_counter()
     fleet = run_fleet(hosts=hosts, latency_ms=latency)
-    _save(rows + [dict(case="fleet", **fleet)])
+    _save(rows + [dict(case="fleet-raw", **fleet)])
     rows.append(dict(case="fleet", size=hosts, latency=latency, runs=1, requests=fleet["requests"],
                      seconds=fleet["seconds"], paths={}, open_logons=fleet["open_logon_sessions"],
                      max_url=fleet["max_url_bytes"], module_mib=0, playbook_mib=0, answer=None))
