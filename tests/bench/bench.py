@@ -182,7 +182,8 @@ def plan(args: argparse.Namespace) -> List[Tuple[str, int, int, int]]:
     for size in sizes:
         for latency in latencies:
             for case in ("info", "lookup", "gate-1", "report"):
-                steps.append((case, size, latency, 1 if args.quick else args.runs))
+                runs = min(args.runs, args.report_runs) if case == "report" else args.runs
+                steps.append((case, size, latency, 1 if args.quick else runs))
             steps.append(("gate-50", size, latency, 1))
             for (case, s, lat), runs in sorted(slow.items()):
                 if (s, lat) == (size, latency) and not (args.quick and case == "gate-1000"):
@@ -291,13 +292,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="100 sessions, 20 ms, 1 run each: a smoke run")
     parser.add_argument("--runs", type=int, default=3, help="runs of each fast case (median reported)")
+    parser.add_argument("--report-runs", type=int, default=3, help="runs of the report case (its slowest)")
     parser.add_argument("--profile", action="store_true", help="also profile a 1-host gate with pyinstrument")
     parser.add_argument("--diy-1000", action="store_true", help="also run the DIY playbook at 1,000 sessions, 20 ms")
     parser.add_argument("--write-docs", action="store_true", help="put the table into docs/benchmarks.md")
+    parser.add_argument("--drop", action="append", default=[], metavar="CASE[:SIZE:LATENCY]",
+                        help="leave out a case (everywhere, or at one size and latency), e.g. diy:10000:100")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the rows of .build/bench.json (an interrupted run) and run only the rest")
+    parser.add_argument("--fleet-json", metavar="PATH",
+                        help="take the fleet row from a saved `gate_fleet.py` JSON line instead of running it")
     args = parser.parse_args()
     started = time.perf_counter()
-    steps = plan(args)
-    rows: List[Dict[str, Any]] = []
+    steps = [s for s in plan(args) if s[0] not in args.drop and "%s:%d:%d" % s[:3] not in args.drop]
+    saved = json.loads((ROOT / ".build" / "bench.json").read_text()) if args.resume else []
+    rows: List[Dict[str, Any]] = [r for r in saved if r["case"] in CASES and not r.get("estimated")
+                                  and r["case"] != "fleet"]
+    steps = [s for s in steps if not any((r["case"], r["size"], r["latency"]) == s[:3] for r in rows)]
     notes = ["- latency is the simulator's delay before each /api answer; histories: %d NAS jobs with about "
              "one session a day each (generated, fixed seed), so 100 sessions span 4 days and 10,000 span "
              "400 days; EM's /nas/backupSessions list (what the DIY playbook reads) holds the last 30 days" % JOBS]
@@ -305,13 +316,14 @@ def main() -> int:
     print(*machine(), sep="\n")
     with tempfile.TemporaryDirectory(prefix="veeam-em-bench-") as tmp:
         workdir = Path(tmp)
-        for size in sorted(set(s[1] for s in steps)):
+        for size in sorted(set(s[1] for s in steps) | set(r["size"] for r in rows)):
             sim = Simulator(str(workdir / ("sim-%d" % size)), _scenario(workdir, size))
             try:
                 jobs = sorted(set(s["job_name"] for s in sim.control("/sessions")["sessions"]))
                 listed = _sessions_in_list_window(sim)
                 runner = Runner(workdir, sim, jobs)
-                for latency in sorted(set(s[2] for s in steps if s[1] == size)):
+                for latency in sorted(set(s[2] for s in steps if s[1] == size)
+                                      | set(r["latency"] for r in rows if r["size"] == size)):
                     sim.control("/faults", {"clear": True, "latency_ms": latency})
                     for case, _size, _lat, runs in [s for s in steps if s[1:3] == (size, latency)]:
                         clock = time.perf_counter()
@@ -365,7 +377,10 @@ def _fleet(args: argparse.Namespace, rows: List[Dict[str, Any]]) -> Dict[str, An
     """The gate for a fleet whose every host names its own job: where the query logic must split URLs."""
     hosts, latency = (50 if args.quick else FLEET[0]), FLEET[1]
     clock = time.perf_counter()
-    fleet = run_fleet(hosts=hosts, latency_ms=latency)
+    if args.fleet_json:
+        fleet = json.loads(Path(args.fleet_json).read_text())
+    else:
+        fleet = run_fleet(hosts=hosts, latency_ms=latency)
     _save(rows + [dict(case="fleet-raw", **fleet)])
     rows.append(dict(case="fleet", size=hosts, latency=latency, runs=1, requests=fleet["requests"],
                      seconds=fleet["seconds"], paths={}, open_logons=fleet["open_logon_sessions"],
