@@ -42,8 +42,9 @@ CASES = [
     dict(name="403 for a Restore Operator", module="info", username="restore", password="restore-pass"),
     dict(name="slow logon: the logon session is made, its answer comes after timeout", module="info",
          faults={"slow_logon_ms": 3000}),
-    dict(name="EM echoes the caller's token in its error messages (503 burst)", module="info",
-         faults={"echo_token": True, "fail_503": 20}),
+    # A request that carries the token and gets an error Message: a logon's 503 would carry none.
+    dict(name="EM echoes the caller's token in its error message (stop refused with 403)", module="stop",
+         faults={"echo_token": True, "refuse_nas_stop": 403}),
     dict(name="empty 200 bodies", module="info", faults={"empty_200": 20}),
     dict(name="a JSON list where EM sends an object", module="info", faults={"wrong_type": 20}),
     dict(name="answers trickled at 200 bytes/s (every read on time, the whole past timeout)", module="info",
