@@ -92,10 +92,10 @@ def _interrupt(sim: Simulator, workdir: Path, how: str) -> Dict[str, Any]:
     else:
         process.send_signal(number)
     try:
-        output, _ = process.communicate(timeout=60)
+        output = process.communicate(timeout=60)[0]
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
+        output = process.communicate()[0]
     # A module left running by its killed parent may still be logging off: give it EM's latency.
     settle = time.monotonic() + 15
     while sim.control("/counters")["open_logon_sessions"] > before and time.monotonic() < settle:
