@@ -95,81 +95,11 @@ EXAMPLES = r"""
 RETURN = r"""
 _raw:
   description:
-    - The matching sessions, newest first, one dict per session with the keys below
-      (the same as the sessions of M(backupgate.veeam_em.veeam_nas_session_info)).
+    - The matching sessions, newest first, one dict per session with the keys of
+      RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions), C(task_sessions) only with
+      O(include_task_sessions=true).
   type: list
   elements: dict
-  contains:
-    id:
-      description: Session GUID.
-      type: str
-      sample: 821cc74e-9447-40b6-a2df-90aa47101233
-    uid:
-      description: Session UID as EM writes it.
-      type: str
-      sample: urn:veeam:BackupJobSession:821cc74e-9447-40b6-a2df-90aa47101233
-    name:
-      description: Session name.
-      type: str
-      sample: Archived Projects@2026-11-21 22:00:03
-    job_id:
-      description: Job GUID.
-      type: str
-      sample: 70073b98-098b-4046-a097-43cbda67d58a
-    job_name:
-      description: Job name.
-      type: str
-      sample: Archived Projects
-    job_type:
-      description: C(NasBackup).
-      type: str
-      sample: NasBackup
-    state:
-      description: C(Starting), C(Working), C(Stopping), C(Pausing), C(Resuming), C(Stopped), or whatever else EM reports.
-      type: str
-      sample: Stopped
-    result:
-      description: C(Success), C(Warning), C(Failed), or C(None) while the session runs.
-      type: str
-      sample: Success
-    progress:
-      description: Progress in percent.
-      type: int
-      sample: 100
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-      sample: false
-    creation_time:
-      description: Start, ISO-8601 UTC.
-      type: str
-      sample: "2026-11-21T22:00:03Z"
-    end_time:
-      description: End, ISO-8601 UTC; null while the session runs.
-      type: str
-      sample: "2026-11-21T22:35:10Z"
-    duration_seconds:
-      description: Seconds from start to end; null while the session runs.
-      type: float
-      sample: 2107.187
-    failure_message:
-      description: EM's message for a failed or warned session; null when there is none.
-      type: str
-      sample: null
-    backup_server:
-      description: Name of the backup server that ran the session; null when EM does not say.
-      type: str
-      sample: vbr01.corp.example
-    href:
-      description: EM's own URL of the session.
-      type: str
-      sample: https://em.example.com:9398/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233?format=Entity
-    task_sessions:
-      description:
-        - Per-share task sessions, oldest first, only with O(include_task_sessions=true);
-          the keys are those of RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions[].task_sessions).
-      type: list
-      elements: dict
 """
 
 from ansible.errors import AnsibleLookupError

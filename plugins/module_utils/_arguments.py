@@ -58,15 +58,10 @@ def argument_spec(*specs, **options):
 
 
 def client_from_options(get, **extra):
-    """An EmClient from an option getter: ``module.params.get`` or a lookup's ``get_option``."""
-    return EmClient(
-        url=get("url"),
-        username=get("username"),
-        password=get("password"),
-        validate_certs=get("validate_certs"),
-        ca_path=get("ca_path"),
-        timeout=get("timeout"),
-        api_version=get("api_version"),
-        retries=get("retries"),
-        **extra
-    )
+    """An EmClient from an option getter: ``module.params.get`` or a lookup's ``get_option``.
+
+    EmClient's parameters are named as the connection options, so the spec lists them once.
+    """
+    options = dict((name, get(name)) for name in CONNECTION_ARGSPEC)
+    options.update(extra)
+    return EmClient(**options)
