@@ -127,7 +127,7 @@ def stale_files(root=ROOT):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--check", action="store_true", help="only report the files whose block is out of date")
     args = parser.parse_args(argv)
     stale = stale_files()
