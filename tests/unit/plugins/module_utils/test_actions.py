@@ -37,8 +37,10 @@ def test_timing_that_could_never_work_names_the_option_and_value(timeout, interv
     assert caught.value.msg.startswith("Option %s got %r: " % (option, timeout if option == "wait_timeout" else interval))
 
 
-def test_sane_timing_passes():
-    check_timing(1, 0.1)
+@pytest.mark.parametrize("timeout, interval", [(0.001, 0.001), (1, 0.1), (3600, 3600)])
+def test_any_positive_timing_passes(timeout, interval):
+    # Just above zero is the boundary: a check of ">= 1" would refuse these.
+    assert check_timing(timeout, interval) is None
 
 
 # -- the polling loop -------------------------------------------------------------------
