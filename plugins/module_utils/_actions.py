@@ -40,7 +40,8 @@ class Clock:
 
 
 class Deadline:
-    """A wall-clock bound shared by every request and every pause of one wait."""
+    """A wall-clock bound shared by every request and every pause of one module run
+    (wait_timeout): one Deadline per run, handed to each of its Actions, never one per action."""
 
     def __init__(self, seconds, clock=None):
         self.seconds = seconds
@@ -183,19 +184,27 @@ def _task_path(entity, action):
     return "tasks/%s" % quote(str(entity["taskid"]), safe="")
 
 
+def bind(client, deadline):
+    """``client`` with every request capped at the time ``deadline`` leaves (never bound twice)."""
+    if isinstance(client, BoundClient) and client.deadline is deadline:
+        return client
+    return BoundClient(client, deadline)
+
+
 class Action:
     """One action (``stop``, ``start``, ``retry``, ``schedule toggle``) of one task run.
 
     ``send`` POSTs it; ``follow_task`` follows EM's Task; ``follow`` reads what it acts on
-    until it reaches the wanted state. One Deadline bounds all of it, requests included.
-    After EM accepted the action, ``accepted`` is true and every failure is an
-    ActionError with ``changed: true`` (see ``failure``).
+    until it reaches the wanted state. ``deadline`` is the run's Deadline, shared with the
+    reads before the action and with the other actions of the run, so wait_timeout bounds
+    the whole run, requests included. After EM accepted the action, ``accepted`` is true
+    and every failure is an ActionError with ``changed: true`` (see ``failure``).
     """
 
-    def __init__(self, client, name, wait_timeout, poll_interval, clock=None):
+    def __init__(self, client, name, deadline, poll_interval):
         self.name = name
-        self.deadline = Deadline(wait_timeout, clock)
-        self.client = BoundClient(client, self.deadline)
+        self.deadline = deadline
+        self.client = bind(client, deadline)
         self.interval = poll_interval
         self.entity = None
         self.accepted = False

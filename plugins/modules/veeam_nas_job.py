@@ -81,11 +81,12 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds, counted on the wall clock, that each action may take, from its request to the end of its task, the
-        appearance of its session and, with O(wait=true), the end of that session. Every request of the wait is
-        given at most the time left.
-      - When they pass, the task fails naming what it waited for; if EM had accepted the action, the failure says
-        C(changed=true) and carries RV(session) and RV(task) as last read.
+      - Seconds, counted on the wall clock from the logon, that the whole task may take - not each action - over
+        every request and pause: reading the job and its sessions, the schedule change and its task, the start or
+        retry and its task, the appearance of the new session and, with O(wait=true), the end of that session.
+        Every request is given at most the time left (and at most O(timeout)).
+      - When they pass, the task fails naming what it waited for; if EM had accepted an action, the failure says
+        C(changed=true) and carries RV(job), RV(session) and RV(task) as last read.
     type: int
     default: 3600
   poll_interval:

@@ -68,9 +68,11 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds, counted on the wall clock from the stop request, that the module waits for EM's stop task and,
-        with O(wait=true), for the session to reach C(Stopped).
-      - When they pass, the task fails, naming the session and the state EM last reported.
+      - Seconds, counted on the wall clock from the logon, that the whole task may take: finding the session, the
+        stop request, EM's stop task and, with O(wait=true), the session reaching C(Stopped). Every request is given
+        at most the time left (and at most O(timeout)).
+      - When they pass, the task fails, naming the session and the state EM last reported; once EM had accepted
+        the stop, the failure says C(changed=true).
     type: int
     default: 600
   poll_interval:
@@ -246,7 +248,9 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions, get_session
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_jobs import list_nas_jobs
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, session_guid
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Action, check_timing, sessions_of_job
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import (
+    Action, Deadline, bind, check_timing, sessions_of_job,
+)
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._stop import (
     STOPPED, STOPPING, is_stopped, is_stopping, stop_session, wait_until_stopped,
 )
@@ -318,7 +322,7 @@ def _diff(session, after):
     return dict(before=dict(state=session["state"]), after=dict(state=after))
 
 
-def _leave_alone(module, client, target, session):
+def _leave_alone(module, client, target, session, deadline):
     """Nothing to send: no session, already Stopped, or already Stopping."""
     if session is None:
         return dict(msg="Job %s has never run; nothing to stop." % target.label(), session=None)
@@ -327,19 +331,18 @@ def _leave_alone(module, client, target, session):
     if module.check_mode or not module.params["wait"]:
         return dict(msg=_sentence("%s is already Stopping; no stop was sent." % _about(session)), session=session)
     # Someone asked for this stop already: waiting for it keeps "wait" meaning "Stopped on return".
-    session = wait_until_stopped(Action(client, "stop", module.params["wait_timeout"], module.params["poll_interval"]),
-                                 session)
+    session = wait_until_stopped(Action(client, "stop", deadline, module.params["poll_interval"]), session)
     return dict(msg=_sentence("%s was already Stopping; no stop was sent, and it is Stopped now." % _about(session)),
                 session=session)
 
 
-def _stop(module, client, session):
+def _stop(module, client, session, deadline):
     """Stop a running session (or say what would be stopped) -> (result, state after)."""
     params = module.params
     if module.check_mode:
         msg = "Would stop %s (%s, %s%%)." % (_about(session), session["state"], session["progress"])
         return dict(msg=msg, session=session, changed=True), (STOPPED if params["wait"] else STOPPING)
-    stopped, action = stop_session(client, session, params["wait"], params["wait_timeout"], params["poll_interval"])
+    stopped, action = stop_session(client, session, params["wait"], deadline, params["poll_interval"])
     task = action.task
     if task["success"] is False:
         # EM refused the stop because the session had just ended by itself.
@@ -356,14 +359,20 @@ def _stop(module, client, session):
 
 
 def run(module, client, target):
-    """Read, decide, and (unless in check mode) stop -> the module result."""
+    """Read, decide, and (unless in check mode) stop -> the module result.
+
+    One Deadline (wait_timeout) bounds the whole run: finding the session, the stop,
+    its task and the wait for Stopped.
+    """
+    deadline = Deadline(module.params["wait_timeout"])
+    client = bind(client, deadline)
     session = target.find(client)
     if session is None or is_stopped(session) or is_stopping(session):
-        result = _leave_alone(module, client, target, session)
+        result = _leave_alone(module, client, target, session, deadline)
         result["changed"] = False
         after = (result["session"] or {}).get("state")
     else:
-        result, after = _stop(module, client, session)
+        result, after = _stop(module, client, session, deadline)
     if module._diff:
         result["diff"] = _diff(session, after)
     return result
