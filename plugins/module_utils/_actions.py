@@ -252,6 +252,13 @@ class Action:
                                % (self.name, task["id"], subject, task["state"], self.deadline.seconds), **known)
         return task
 
+    def relogon_note(self, followed):
+        """The sentence a result adds when the task vanished with a re-logon ('' otherwise)."""
+        if not self.task_gone:
+            return ""
+        return (" EM logged the module on again while the %s ran, which ends the %s's task on EM;"
+                " %s was followed instead." % (self.name, self.name, followed))
+
     def follow(self, fetch, done, value=None):
         """Read with ``fetch()`` until ``done(value)`` -> ``(value, done)``; never past the deadline."""
         return poll(fetch, done, self.deadline, self.interval, value)

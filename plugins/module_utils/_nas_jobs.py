@@ -216,7 +216,8 @@ class JobRun:
             raise action.failure("EM accepted the schedule change of job %s but still reports it %s after %g seconds "
                                  "(wait_timeout)." % (self.job["name"], "disabled" if wanted else "enabled",
                                                       self.request.wait_timeout), job=self._job_view())
-        self.messages.append("%s the schedule of job %s." % (word.capitalize(), self.job["name"]))
+        self.messages.append("%s the schedule of job %s.%s" % (word.capitalize(), self.job["name"],
+                                                                 action.relogon_note("the job's schedule")))
 
     def _refuse_failed_task(self, action, what):
         task = action.task
@@ -273,7 +274,7 @@ class JobRun:
                                  "(wait_timeout)." % (verb, name, self.request.wait_timeout), job=self._job_view())
         self.session = session
         past = "Retried" if verb == "retry" else "Started"
-        self.messages.append("%s job %s: %s." % (past, name, _about(session)))
+        self.messages.append("%s job %s: %s.%s" % (past, name, _about(session), action.relogon_note("its new session")))
         return self._wait(action)
 
     def _wait(self, action):

@@ -352,9 +352,7 @@ def _stop(module, client, session, deadline):
         msg = "Stopped %s." % _about(stopped)
     else:
         msg = "EM accepted the stop of %s; it is %s now." % (_about(stopped), stopped["state"])
-    if action.task_gone:
-        msg += (" EM logged the module on again while the stop ran, which ends the stop's task on EM;"
-                " the session's state was followed instead.")
+    msg += action.relogon_note("the session's state")
     return dict(msg=msg, session=stopped, task=task, changed=True), stopped["state"]
 
 

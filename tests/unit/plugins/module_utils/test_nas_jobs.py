@@ -140,6 +140,8 @@ def test_a_task_gone_after_a_relogon_still_finds_the_new_session():
     result = run(client, state="started")
     assert result["changed"] is True and result["session"]["id"] == NEW_ID
     assert result["task"]["state"] == "Running"  # as last read before it was gone
+    assert result["msg"].endswith(" EM logged the module on again while the start ran, which ends the start's task"
+                                  " on EM; its new session was followed instead.")
 
 
 def test_a_start_refused_by_its_task_is_a_failure_with_ems_message_and_no_change():
