@@ -128,76 +128,19 @@ msg:
   sample: Would stop session Archived Projects@2026-11-21 22:00:03 of job Archived Projects (Working, 42%).
 session:
   description:
-    - The session as last read, with the keys RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions) has.
+    - The session as last read, with the keys of RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions); its
+      C(state) is C(Stopped) once stopped, C(Stopping) or a running state otherwise.
     - Null when O(job_name) or O(job_id) names a job that never ran.
     - On a failed stop task or a timeout it is in the failure result as well.
   returned: always
   type: dict
-  contains:
-    id:
-      description: Session GUID.
-      type: str
-      sample: 821cc74e-9447-40b6-a2df-90aa47101233
-    uid:
-      description: Session UID as EM writes it.
-      type: str
-      sample: urn:veeam:BackupJobSession:821cc74e-9447-40b6-a2df-90aa47101233
-    name:
-      description: Session name, the job name and the start time.
-      type: str
-      sample: Archived Projects@2026-11-21 22:00:03
-    job_id:
-      description: GUID of the job.
-      type: str
-      sample: 70073b98-098b-4046-a097-43cbda67d58a
-    job_name:
-      description: Name of the job.
-      type: str
-      sample: Archived Projects
-    job_type:
-      description: C(NasBackup).
-      type: str
-      sample: NasBackup
-    state:
-      description: C(Stopped) once stopped; C(Stopping) or a running state otherwise.
-      type: str
-      sample: Stopped
-    result:
-      description: C(Success), C(Warning), C(Failed), or C(None) while the session runs.
-      type: str
-      sample: Failed
-    progress:
-      description: Progress in percent.
-      type: int
-      sample: 42
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-      sample: false
-    creation_time:
-      description: When the session started, ISO-8601 UTC.
-      type: str
-      sample: "2026-11-21T22:00:03Z"
-    end_time:
-      description: When the session ended, ISO-8601 UTC; null while it runs.
-      type: str
-      sample: "2026-11-21T22:41:57Z"
-    duration_seconds:
-      description: Seconds from start to end; null while the session runs.
-      type: float
-      sample: 2514.0
-    failure_message:
-      description: EM's message for a failed or warned session; null when there is none.
-      type: str
-      sample: Job session was stopped by user.
-    backup_server:
-      description: Name of the backup server that ran the session.
-      type: str
-      sample: vbr01.corp.example
-    href:
-      description: EM's own URL of the session.
-      type: str
-      sample: https://em.example.com:9398/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233?format=Entity
+  sample:
+    id: 821cc74e-9447-40b6-a2df-90aa47101233
+    name: Archived Projects@2026-11-21 22:00:03
+    job_name: Archived Projects
+    state: Stopped
+    result: Failed
+    failure_message: Job session was stopped by user.
 task:
   description:
     - EM's task for the stop request, as last read.
@@ -210,7 +153,8 @@ task:
       type: str
       sample: task-1
     state:
-      description: C(Finished) or C(OperationFinished) once done, C(Running) before.
+      description: C(Finished) or C(OperationFinished) once done, C(Running) before (also when EM no longer showed
+        the task after a new logon).
       type: str
       sample: Finished
     operation:
