@@ -82,7 +82,7 @@ options:
   wait_timeout:
     description:
       - Seconds, counted on the wall clock from the logon, that the whole task may take - not each action - over
-        every request and pause: reading the job and its sessions, the schedule change and its task, the start or
+        every request and pause (reading the job and its sessions, the schedule change and its task, the start or
         retry and its task, the appearance of the new session and, with O(wait=true), the end of that session.
         Every request is given at most the time left (and at most O(timeout)).
       - When they pass, the task fails naming what it waited for; if EM had accepted an action, the failure says

@@ -68,8 +68,8 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds, counted on the wall clock from the logon, that the whole task may take: finding the session, the
-        stop request, EM's stop task and, with O(wait=true), the session reaching C(Stopped). Every request is given
+      - Seconds, counted on the wall clock from the logon, that the whole task may take (finding the session, the
+        stop request, EM's stop task and, with O(wait=true), the session reaching C(Stopped)). Every request is given
         at most the time left (and at most O(timeout)).
       - When they pass, the task fails, naming the session and the state EM last reported; once EM had accepted
         the stop, the failure says C(changed=true).
