@@ -99,15 +99,16 @@ class BoundClient:
         self.deadline = deadline
 
     def get(self, path, params=None, expected=(200,)):
-        return self._call(self._client.get, path, params=params, expected=expected)
+        return self._call(self._client.get, "read", path, params=params, expected=expected)
 
     def post(self, path, params=None, expected=ACTION_ACCEPTED):
-        return self._call(self._client.post, path, params=params, expected=expected)
+        return self._call(self._client.post, "sent", path, params=params, expected=expected)
 
-    def _call(self, method, path, **kwargs):
+    def _call(self, method, done, path, **kwargs):
         left = self.deadline.remaining()
         if left <= 0:
-            raise DeadlineReached("wait_timeout (%g seconds) passed before %s could be read." % (self.deadline.seconds, path))
+            raise DeadlineReached("wait_timeout (%g seconds) passed before %s could be %s."
+                                  % (self.deadline.seconds, path, done))
         try:
             return method(path, timeout=min(float(self._client.timeout), left), **kwargs)
         except EmError as exc:

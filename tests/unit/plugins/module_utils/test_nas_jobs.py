@@ -353,7 +353,7 @@ def test_a_run_whose_time_is_spent_before_the_action_sends_nothing_and_is_no_cha
         run(client, fake=fake, state="started", wait_timeout=30)
     assert client.posted() == []
     assert caught.value.details()["changed"] is False
-    assert "wait_timeout (30 seconds) passed before nas/jobs/%s/start" % JOB_ID in caught.value.msg
+    assert caught.value.msg == "wait_timeout (30 seconds) passed before nas/jobs/%s/start could be sent." % JOB_ID
 
 
 def test_a_hung_session_read_after_the_start_ends_at_wait_timeout_with_what_is_known():
