@@ -216,8 +216,8 @@ class JobRun:
             raise action.failure("EM accepted the schedule change of job %s but still reports it %s after %g seconds "
                                  "(wait_timeout)." % (self.job["name"], "disabled" if wanted else "enabled",
                                                       self.request.wait_timeout), job=self._job_view())
-        self.messages.append("%s the schedule of job %s.%s" % (word.capitalize(), self.job["name"],
-                                                                 action.relogon_note("the job's schedule")))
+        note = action.relogon_note("the job's schedule")
+        self.messages.append("%s the schedule of job %s.%s" % (word.capitalize(), self.job["name"], note))
 
     def _refuse_failed_task(self, action, what):
         task = action.task
