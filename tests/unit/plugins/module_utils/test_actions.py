@@ -171,7 +171,7 @@ def test_camel_case_tasks_read_alike():
 
 
 def _sent(client, fake, timeout=60, interval=2, path="nas/jobs/j/start"):
-    action = Action(client, "start", timeout, interval, fake.clock())
+    action = Action(client, "start", fake.deadline(timeout), interval)
     action.send(path)
     return action
 
@@ -229,7 +229,7 @@ def test_other_task_errors_are_raised():
 
 def test_a_refused_post_is_not_accepted_and_no_change():
     client = FakeClient(posts={"p": refused(403)})
-    action = Action(client, "start", 60, 1, FakeClock().clock())
+    action = Action(client, "start", FakeClock().deadline(60), 1)
     with pytest.raises(EmError) as caught:
         action.send("p")
     error = action.failure(caught.value, job={"id": "j"})
