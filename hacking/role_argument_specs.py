@@ -51,14 +51,14 @@ def _connection_argspec(root):
         return importlib.import_module(name).CONNECTION_ARGSPEC
     except ImportError:
         pass
-    tree = tempfile.mkdtemp(prefix="veeam_em_specs_")
-    os.makedirs(os.path.join(tree, "ansible_collections", "backupgate"))
-    os.symlink(root, os.path.join(tree, "ansible_collections", "backupgate", "veeam_em"))
-    sys.path.insert(0, tree)
-    try:
-        return importlib.import_module(name).CONNECTION_ARGSPEC
-    finally:
-        sys.path.remove(tree)
+    with tempfile.TemporaryDirectory(prefix="veeam_em_specs_") as tree:
+        os.makedirs(os.path.join(tree, "ansible_collections", "backupgate"))
+        os.symlink(root, os.path.join(tree, "ansible_collections", "backupgate", "veeam_em"))
+        sys.path.insert(0, tree)
+        try:
+            return importlib.import_module(name).CONNECTION_ARGSPEC
+        finally:
+            sys.path.remove(tree)
 
 
 def _scalar(text):
@@ -114,8 +114,9 @@ def updated(text, block):
     return text[:start] + block + text[text.index("\n", end) + 1:]
 
 
-def stale_files(root=ROOT):
-    block = render_block(root)
+def stale_files(root=ROOT, block=None):
+    """The role files whose block differs from ``block`` (rendered here when not given)."""
+    block = render_block(root) if block is None else block
     stale = []
     for path in ROLE_SPECS:
         with open(os.path.join(root, path), encoding="utf-8") as handle:
@@ -129,12 +130,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--check", action="store_true", help="only report the files whose block is out of date")
     args = parser.parse_args(argv)
-    stale = stale_files()
+    block = render_block()
+    stale = stale_files(block=block)
     if args.check:
         for path in stale:
             print("%s: the veeam_em_* options are out of date; run python %s" % (path, SCRIPT), file=sys.stderr)
         return 1 if stale else 0
-    block = render_block()
     for path in stale:
         full = os.path.join(ROOT, path)
         with open(full, encoding="utf-8") as handle:
