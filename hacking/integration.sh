@@ -19,11 +19,12 @@ fi
 
 prepare_tools_on_checkout
 
-# Targets that are not setup targets (aliases "hidden"), the slowest first, dealt out
+# Targets that are not setup targets (setup_* or aliases "hidden"), the slowest first, dealt out
 # in turn so that each shard gets a similar share.
 mapfile -t targets < <(
     for dir in "$COLLECTION_TREE"/tests/integration/targets/*/; do
         name=$(basename "$dir")
+        case $name in setup_*) continue ;; esac
         grep -qx hidden "$dir/aliases" 2>/dev/null && continue
         printf '%s %s\n' "$(find "$dir" -name '*.yml' -exec cat {} + | grep -c '^ *- name:')" "$name"
     done | sort -rn | awk '{print $2}')

@@ -95,194 +95,40 @@ EXAMPLES = r"""
 RETURN = r"""
 _raw:
   description:
-    - The matching sessions, newest first, one dict per session with the keys below
-      (the same as the sessions of M(backupgate.veeam_em.veeam_nas_session_info)).
+    - The matching sessions, newest first, one dict per session with the keys of
+      RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions), C(task_sessions) only with
+      O(include_task_sessions=true).
   type: list
   elements: dict
-  contains:
-    id:
-      description: Session GUID.
-      type: str
-      sample: 821cc74e-9447-40b6-a2df-90aa47101233
-    uid:
-      description: Session UID as EM writes it.
-      type: str
-      sample: urn:veeam:BackupJobSession:821cc74e-9447-40b6-a2df-90aa47101233
-    name:
-      description: Session name.
-      type: str
-      sample: Archived Projects@2026-11-21 22:00:03
-    job_id:
-      description: Job GUID.
-      type: str
-      sample: 70073b98-098b-4046-a097-43cbda67d58a
-    job_name:
-      description: Job name.
-      type: str
-      sample: Archived Projects
-    job_type:
-      description: C(NasBackup).
-      type: str
-      sample: NasBackup
-    state:
-      description: C(Starting), C(Working), C(Stopping), C(Pausing), C(Resuming), C(Stopped), or whatever else EM reports.
-      type: str
-      sample: Stopped
-    result:
-      description: C(Success), C(Warning), C(Failed), or C(None) while the session runs.
-      type: str
-      sample: Success
-    progress:
-      description: Progress in percent.
-      type: int
-      sample: 100
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-      sample: false
-    creation_time:
-      description: Start, ISO-8601 UTC.
-      type: str
-      sample: "2026-11-21T22:00:03Z"
-    end_time:
-      description: End, ISO-8601 UTC; null while the session runs.
-      type: str
-      sample: "2026-11-21T22:35:10Z"
-    duration_seconds:
-      description: Seconds from start to end; null while the session runs.
-      type: float
-      sample: 2107.187
-    failure_message:
-      description: EM's message for a failed or warned session; null when there is none.
-      type: str
-      sample: null
-    backup_server:
-      description: Name of the backup server that ran the session; null when EM does not say.
-      type: str
-      sample: vbr01.corp.example
-    href:
-      description: EM's own URL of the session.
-      type: str
-      sample: https://em.example.com:9398/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233?format=Entity
-    task_sessions:
-      description:
-        - Per-share task sessions, oldest first, only with O(include_task_sessions=true);
-          the keys are those of RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions[].task_sessions).
-      type: list
-      elements: dict
 """
 
-import re
-import sys
+from ansible.errors import AnsibleLookupError
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError, AnsibleRequiredOptionError
-from ansible.plugins.lookup import LookupBase
-from ansible.utils.display import Display
-
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import HAS_REQUESTS
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner import (
-    INSECURE_WARNING, client_from_options,
-)
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery
-
-display = Display()
-
-# How Ansible's config errors name the option: "Config 'limit' for ...", "... for config 'state' ...".
-_CONFIG_NAME = re.compile(r"config '(\w+)'", re.IGNORECASE)
-
-# Keywords people reach for by habit from the info module; each gets a pointed hint.
-_KEYWORD_HINTS = {
-    "job_name": "give job names as terms",
-    "session_id": "use the module backupgate.veeam_em.veeam_nas_session_info for one session",
-}
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils._lookup_base import VeeamEmLookupBase
 
 
-class LookupModule(LookupBase):
+class LookupModule(VeeamEmLookupBase):
 
-    def run(self, terms, variables=None, **kwargs):
-        try:
-            return self._run(terms, variables, kwargs)
-        except AnsibleLookupError:
-            raise
-        except EmError as exc:
-            raise AnsibleLookupError(exc.msg) from None
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            # A lookup error is the one failure Ansible reports in place, without a traceback;
-            # the client has logged off on its way out of its context.
-            raise AnsibleLookupError("Unexpected %s while reading NAS backup sessions from EM: %s"
-                                     % (exc.__class__.__name__, exc)) from None
+    KEYWORD_HINTS = {
+        "job_name": "give job names as terms",
+        "session_id": "use the module backupgate.veeam_em.veeam_nas_session_info for one session",
+    }
+    ACTIVITY = "reading NAS backup sessions from EM"
 
-    def _run(self, terms, variables, kwargs):
-        self._load_options(variables, kwargs)
+    def _run(self, terms):
         # Everything the user gave is checked before the first request.
-        query = self._build_query(terms)
-        client = self._build_client()
-        if not self.get_option("validate_certs"):
-            display.warning(INSECURE_WARNING)
+        query = SessionQuery.from_options(self.get_option, job_names=_job_names(terms))
+        client = self._client()
         try:
             with client as em:
                 sessions, unknown = find_sessions(em, query)
         finally:
-            for warning in client.warnings:
-                display.warning(warning)
+            self._show_warnings(client)
         if unknown:
             raise AnsibleLookupError(_unknown_jobs_message(unknown, query))
         return sessions
-
-    def _load_options(self, variables, kwargs):
-        # The config system ignores keywords it does not know; a misspelt filter must not widen a gate.
-        known = set(self.option_definitions) - {"_terms"}
-        for keyword in sorted(set(kwargs) - known):
-            hint = _KEYWORD_HINTS.get(keyword, "the options are %s" % ", ".join(sorted(known)))
-            raise AnsibleLookupError("Unknown option %s for this lookup: %s." % (keyword, hint))
-        try:
-            self.set_options(var_options=self._our_variables(variables), direct=kwargs)
-        except AnsibleOptionsError as exc:
-            raise AnsibleLookupError(self._option_error_message(exc)) from None
-
-    def _our_variables(self, variables):
-        """The variables our options read (veeam_em_url, ...), templated.
-
-        The config system takes variable values as they are, so without this
-        ``veeam_em_url: "{{ em_host }}"`` would reach the client unrendered.
-        """
-        names = set(entry["name"] for definition in self.option_definitions.values()
-                    for entry in definition.get("vars") or [])
-        ours = dict((name, variables[name]) for name in names if name in (variables or {}))
-        if self._templar is not None:
-            ours = dict((name, self._templar.template(value)) for name, value in ours.items())
-        return ours
-
-    def _option_error_message(self, exc):
-        """One sentence about a missing or bad option, under the plugin's public name."""
-        public_name = getattr(self, "ansible_name", None) or self._load_name
-        message = str(exc).strip().splitlines()[0].replace(self._load_name, public_name)
-        match = _CONFIG_NAME.search(message)
-        name = match.group(1) if match else None
-        if isinstance(exc, AnsibleRequiredOptionError) and name in self.option_definitions:
-            return _required_message(name, self.option_definitions[name])
-        if name == "password":
-            return "Option password has an invalid value: expected a string."  # never echo it
-        return message
-
-    def _build_query(self, terms):
-        try:
-            return SessionQuery.from_options(self.get_option, job_names=_job_names(terms))
-        except EmError as exc:
-            raise AnsibleLookupError(exc.msg) from None
-
-    def _build_client(self):
-        try:
-            client = client_from_options(self.get_option)
-        except EmError as exc:
-            raise AnsibleLookupError(exc.msg) from None
-        if not HAS_REQUESTS:
-            raise AnsibleLookupError(
-                "Failed to import the required Python library (requests) on the controller's Python %s: "
-                "install it there to use this lookup." % sys.executable)
-        return client
 
 
 def _job_names(terms):
@@ -295,13 +141,6 @@ def _job_names(terms):
                 raise AnsibleLookupError("Term %r is not a job name: expected a non-empty string." % (item,))
             names.append(item)
     return names
-
-
-def _required_message(name, definition):
-    sources = ["a keyword %s=..." % name]
-    sources += ["the variable %s" % entry["name"] for entry in definition.get("vars") or []]
-    sources += ["the environment variable %s" % entry["name"] for entry in definition.get("env") or []]
-    return "Option %s is required: give it as %s." % (name, " or ".join(sources))
 
 
 def _unknown_jobs_message(unknown, query):

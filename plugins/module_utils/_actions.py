@@ -40,7 +40,8 @@ class Clock:
 
 
 class Deadline:
-    """A wall-clock bound shared by every request and every pause of one wait."""
+    """A wall-clock bound shared by every request and every pause of one module run
+    (wait_timeout): one Deadline per run, handed to each of its Actions, never one per action."""
 
     def __init__(self, seconds, clock=None):
         self.seconds = seconds
@@ -98,15 +99,16 @@ class BoundClient:
         self.deadline = deadline
 
     def get(self, path, params=None, expected=(200,)):
-        return self._call(self._client.get, path, params=params, expected=expected)
+        return self._call(self._client.get, "read", path, params=params, expected=expected)
 
     def post(self, path, params=None, expected=ACTION_ACCEPTED):
-        return self._call(self._client.post, path, params=params, expected=expected)
+        return self._call(self._client.post, "sent", path, params=params, expected=expected)
 
-    def _call(self, method, path, **kwargs):
+    def _call(self, method, done, path, **kwargs):
         left = self.deadline.remaining()
         if left <= 0:
-            raise DeadlineReached("wait_timeout (%g seconds) passed before %s could be read." % (self.deadline.seconds, path))
+            raise DeadlineReached("wait_timeout (%g seconds) passed before %s could be %s."
+                                  % (self.deadline.seconds, path, done))
         try:
             return method(path, timeout=min(float(self._client.timeout), left), **kwargs)
         except EmError as exc:
@@ -183,19 +185,27 @@ def _task_path(entity, action):
     return "tasks/%s" % quote(str(entity["taskid"]), safe="")
 
 
+def bind(client, deadline):
+    """``client`` with every request capped at the time ``deadline`` leaves (never bound twice)."""
+    if isinstance(client, BoundClient) and client.deadline is deadline:
+        return client
+    return BoundClient(client, deadline)
+
+
 class Action:
     """One action (``stop``, ``start``, ``retry``, ``schedule toggle``) of one task run.
 
     ``send`` POSTs it; ``follow_task`` follows EM's Task; ``follow`` reads what it acts on
-    until it reaches the wanted state. One Deadline bounds all of it, requests included.
-    After EM accepted the action, ``accepted`` is true and every failure is an
-    ActionError with ``changed: true`` (see ``failure``).
+    until it reaches the wanted state. ``deadline`` is the run's Deadline, shared with the
+    reads before the action and with the other actions of the run, so wait_timeout bounds
+    the whole run, requests included. After EM accepted the action, ``accepted`` is true
+    and every failure is an ActionError with ``changed: true`` (see ``failure``).
     """
 
-    def __init__(self, client, name, wait_timeout, poll_interval, clock=None):
+    def __init__(self, client, name, deadline, poll_interval):
         self.name = name
-        self.deadline = Deadline(wait_timeout, clock)
-        self.client = BoundClient(client, self.deadline)
+        self.deadline = deadline
+        self.client = bind(client, deadline)
         self.interval = poll_interval
         self.entity = None
         self.accepted = False
@@ -242,6 +252,13 @@ class Action:
             raise self.failure("The %s task %s of %s was still %s after %g seconds (wait_timeout)."
                                % (self.name, task["id"], subject, task["state"], self.deadline.seconds), **known)
         return task
+
+    def relogon_note(self, followed):
+        """The sentence a result adds when the task vanished with a re-logon ('' otherwise)."""
+        if not self.task_gone:
+            return ""
+        return (" EM logged the module on again while the %s ran, which ends the %s's task on EM;"
+                " %s was followed instead." % (self.name, self.name, followed))
 
     def follow(self, fetch, done, value=None):
         """Read with ``fetch()`` until ``done(value)`` -> ``(value, done)``; never past the deadline."""

@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Argument specs shared by the modules (their documentation lives in the doc fragments).
+"""The collection's options: argument specs and how the connection options become a client.
 
 FOR INTERNAL COLLECTION USE ONLY: this file may change without notice.
+
+Modules (through _module_runner) and the lookup (through plugin_utils/_lookup_base) both read
+their options through this file; their documentation lives in the doc fragments.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,8 +19,10 @@ import copy
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import API_VERSIONS
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import API_VERSIONS, EmClient
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import RESULTS, STATES
+
+INSECURE_WARNING = "validate_certs is false: the TLS certificate of Enterprise Manager is not verified."
 
 CONNECTION_ARGSPEC = dict(
     url=dict(type="str", required=True, fallback=(env_fallback, ["VEEAM_EM_URL"])),
@@ -50,3 +55,13 @@ def argument_spec(*specs, **options):
         merged.update(copy.deepcopy(spec))
     merged.update(options)
     return merged
+
+
+def client_from_options(get, **extra):
+    """An EmClient from an option getter: ``module.params.get`` or a lookup's ``get_option``.
+
+    EmClient's parameters are named as the connection options, so the spec lists them once.
+    """
+    options = dict((name, get(name)) for name in CONNECTION_ARGSPEC)
+    options.update(extra)
+    return EmClient(**options)

@@ -22,27 +22,11 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, EmClient,
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._arguments import (
+    INSECURE_WARNING, client_from_options,
 )
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._em_client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
-
-INSECURE_WARNING = "validate_certs is false: the TLS certificate of Enterprise Manager is not verified."
-
-
-def client_from_options(get, **extra):
-    """An EmClient from an option getter: ``module.params.get`` or a lookup's ``get_option``."""
-    return EmClient(
-        url=get("url"),
-        username=get("username"),
-        password=get("password"),
-        validate_certs=get("validate_certs"),
-        ca_path=get("ca_path"),
-        timeout=get("timeout"),
-        api_version=get("api_version"),
-        retries=get("retries"),
-        **extra
-    )
 
 
 def _mask_url_userinfo(module):

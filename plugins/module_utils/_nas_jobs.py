@@ -21,7 +21,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import (
-    Action, ActionError, check_timing, sessions_of_job,
+    Action, ActionError, Deadline, bind, check_timing, sessions_of_job,
 )
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import (
@@ -130,13 +130,17 @@ def _newest_sessions(client, job, count=1, created_after=None):
 # -- the run ----------------------------------------------------------------------------------
 
 class JobRun:
-    """One task run of veeam_nas_job -> ``result()``. ActionError when an action failed."""
+    """One task run of veeam_nas_job -> ``result()``. ActionError when an action failed.
+
+    One Deadline (wait_timeout) starts here and bounds every request and pause of the run:
+    reading the job, the schedule toggle, the start or retry, their tasks and the sessions.
+    """
 
     def __init__(self, client, request, check_mode=False, clock=None, now=utc_now):
-        self.client = client
+        self.deadline = Deadline(request.wait_timeout, clock)
+        self.client = bind(client, self.deadline)
         self.request = request
         self.check_mode = check_mode
-        self.clock = clock
         self.now = now
         self.job = None
         self.changed = False
@@ -178,7 +182,7 @@ class JobRun:
         return ActionError(exc.msg, changed=changed, status=exc.status, url=exc.url, body=exc.body, **known)
 
     def _action(self, name):
-        return Action(self.client, name, self.request.wait_timeout, self.request.poll_interval, self.clock)
+        return Action(self.client, name, self.deadline, self.request.poll_interval)
 
     # -- schedule_enabled ------------------------------------------------------------------
 
@@ -212,7 +216,8 @@ class JobRun:
             raise action.failure("EM accepted the schedule change of job %s but still reports it %s after %g seconds "
                                  "(wait_timeout)." % (self.job["name"], "disabled" if wanted else "enabled",
                                                       self.request.wait_timeout), job=self._job_view())
-        self.messages.append("%s the schedule of job %s." % (word.capitalize(), self.job["name"]))
+        note = action.relogon_note("the job's schedule")
+        self.messages.append("%s the schedule of job %s.%s" % (word.capitalize(), self.job["name"], note))
 
     def _refuse_failed_task(self, action, what):
         task = action.task
@@ -269,7 +274,7 @@ class JobRun:
                                  "(wait_timeout)." % (verb, name, self.request.wait_timeout), job=self._job_view())
         self.session = session
         past = "Retried" if verb == "retry" else "Started"
-        self.messages.append("%s job %s: %s." % (past, name, _about(session)))
+        self.messages.append("%s job %s: %s.%s" % (past, name, _about(session), action.relogon_note("its new session")))
         return self._wait(action)
 
     def _wait(self, action):

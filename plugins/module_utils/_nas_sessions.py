@@ -37,8 +37,8 @@ NAS_JOB_TYPE = "NasBackup"
 # -- normalising ---------------------------------------------------------------
 
 def _times(entity):
-    created = parse_timestamp(entity.get("creationtimeutc") or entity.get("creationtime"))
-    ended = parse_timestamp(entity.get("endtimeutc") or entity.get("endtime"))
+    created = parse_timestamp(entity.get("creationtimeutc"))
+    ended = parse_timestamp(entity.get("endtimeutc"))
     if created is not None and ended is not None and ended < created:
         ended = None  # a placeholder end time on a session that is still running
     duration = round((ended - created).total_seconds(), 3) if (created and ended) else None

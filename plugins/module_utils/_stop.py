@@ -86,15 +86,16 @@ def send_stop(action, session):
     return action.send(_session_stop_path(action.client, session))
 
 
-def stop_session(client, session, wait, wait_timeout, poll_interval, clock=None):
+def stop_session(client, session, wait, deadline, poll_interval):
     """Stop a running session and confirm it -> ``(session as last read, action)``.
 
-    One wall-clock deadline bounds the stop request, the task polling and the wait for
-    Stopped, requests in flight included. Once EM accepted the stop, any failure says
+    ``deadline`` is the run's Deadline (wait_timeout): it already bounded finding the
+    session, and bounds the stop request, the task polling and the wait for Stopped,
+    requests in flight included. Once EM accepted the stop, any failure says
     ``changed: true`` and carries the session and task as last read. ``action.task``
     is the task; ``action.task_gone`` says it vanished with a re-logon.
     """
-    action = Action(client, "stop", wait_timeout, poll_interval, clock)
+    action = Action(client, "stop", deadline, poll_interval)
     try:
         send_stop(action, session)
         task = action.follow_task(describe(session), session=session)

@@ -81,11 +81,12 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds, counted on the wall clock, that each action may take, from its request to the end of its task, the
-        appearance of its session and, with O(wait=true), the end of that session. Every request of the wait is
-        given at most the time left.
-      - When they pass, the task fails naming what it waited for; if EM had accepted the action, the failure says
-        C(changed=true) and carries RV(session) and RV(task) as last read.
+      - Seconds, counted on the wall clock from the logon, that the whole task may take - not each action - over
+        every request and pause (reading the job and its sessions, the schedule change and its task, the start or
+        retry and its task, the appearance of the new session and, with O(wait=true), the end of that session.
+        Every request is given at most the time left (and at most O(timeout)).
+      - When they pass, the task fails naming what it waited for; if EM had accepted an action, the failure says
+        C(changed=true) and carries RV(job), RV(session) and RV(task) as last read.
     type: int
     default: 3600
   poll_interval:
@@ -137,15 +138,16 @@ EXAMPLES = r"""
         schedule_enabled: true
       when: paused is changed
 
-- name: Retry last night's backup if it failed
+- name: Retry last night's backup if it failed (a bare GUID names the job too)
   backupgate.veeam_em.veeam_nas_job:
-    job_id: urn:veeam:NasJob:70073b98-098b-4046-a097-43cbda67d58a
+    job_id: 70073b98-098b-4046-a097-43cbda67d58a
     state: retried
 """
 
 RETURN = r"""
 msg:
-  description: What the module did, or in check mode what it would do.
+  description: One sentence per thing managed (the schedule, then the session), saying what was done or found, or in
+    check mode what would be done.
   returned: always
   type: str
   sample: "Started job Finance Shares: session Finance Shares@2026-11-22 06:00:01 (Working, None)."
@@ -184,31 +186,17 @@ session:
 task:
   description:
     - EM's task for the last action sent (the start or retry, else the schedule change), as last read.
+    - It has the keys of RV(backupgate.veeam_em.veeam_nas_session_stop#module:task); its C(operation) is
+      C(StartNasJob), C(RetryNasJob) or C(UpdateJob).
     - On a failure it is in the failure result as well.
   returned: when an action was sent
   type: dict
-  contains:
-    id:
-      description: Task id, valid only within the EM logon session of the task.
-      type: str
-      sample: task-3
-    state:
-      description: C(Finished) or C(OperationFinished) once done, C(Running) before (also when EM no longer showed
-        the task after a new logon).
-      type: str
-      sample: Finished
-    operation:
-      description: C(StartNasJob), C(RetryNasJob) or C(UpdateJob).
-      type: str
-      sample: StartNasJob
-    success:
-      description: Whether EM reports the action as triggered; null while the task runs.
-      type: bool
-      sample: true
-    message:
-      description: EM's message for the task.
-      type: str
-      sample: Job "Finance Shares" triggered to start.
+  sample:
+    id: task-3
+    state: Finished
+    operation: StartNasJob
+    success: true
+    message: Job "Finance Shares" triggered to start.
 diff:
   description: What the module manages, before and after (in check mode, as it would be after).
   returned: in diff mode

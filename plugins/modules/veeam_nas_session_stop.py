@@ -68,9 +68,11 @@ options:
     default: true
   wait_timeout:
     description:
-      - Seconds, counted on the wall clock from the stop request, that the module waits for EM's stop task and,
-        with O(wait=true), for the session to reach C(Stopped).
-      - When they pass, the task fails, naming the session and the state EM last reported.
+      - Seconds, counted on the wall clock from the logon, that the whole task may take (finding the session, the
+        stop request, EM's stop task and, with O(wait=true), the session reaching C(Stopped)). Every request is given
+        at most the time left (and at most O(timeout)).
+      - When they pass, the task fails, naming the session and the state EM last reported; once EM had accepted
+        the stop, the failure says C(changed=true).
     type: int
     default: 600
   poll_interval:
@@ -126,76 +128,19 @@ msg:
   sample: Would stop session Archived Projects@2026-11-21 22:00:03 of job Archived Projects (Working, 42%).
 session:
   description:
-    - The session as last read, with the keys RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions) has.
+    - The session as last read, with the keys of RV(backupgate.veeam_em.veeam_nas_session_info#module:sessions); its
+      C(state) is C(Stopped) once stopped, C(Stopping) or a running state otherwise.
     - Null when O(job_name) or O(job_id) names a job that never ran.
     - On a failed stop task or a timeout it is in the failure result as well.
   returned: always
   type: dict
-  contains:
-    id:
-      description: Session GUID.
-      type: str
-      sample: 821cc74e-9447-40b6-a2df-90aa47101233
-    uid:
-      description: Session UID as EM writes it.
-      type: str
-      sample: urn:veeam:BackupJobSession:821cc74e-9447-40b6-a2df-90aa47101233
-    name:
-      description: Session name, the job name and the start time.
-      type: str
-      sample: Archived Projects@2026-11-21 22:00:03
-    job_id:
-      description: GUID of the job.
-      type: str
-      sample: 70073b98-098b-4046-a097-43cbda67d58a
-    job_name:
-      description: Name of the job.
-      type: str
-      sample: Archived Projects
-    job_type:
-      description: C(NasBackup).
-      type: str
-      sample: NasBackup
-    state:
-      description: C(Stopped) once stopped; C(Stopping) or a running state otherwise.
-      type: str
-      sample: Stopped
-    result:
-      description: C(Success), C(Warning), C(Failed), or C(None) while the session runs.
-      type: str
-      sample: Failed
-    progress:
-      description: Progress in percent.
-      type: int
-      sample: 42
-    is_retry:
-      description: Whether the session is an automatic retry.
-      type: bool
-      sample: false
-    creation_time:
-      description: When the session started, ISO-8601 UTC.
-      type: str
-      sample: "2026-11-21T22:00:03Z"
-    end_time:
-      description: When the session ended, ISO-8601 UTC; null while it runs.
-      type: str
-      sample: "2026-11-21T22:41:57Z"
-    duration_seconds:
-      description: Seconds from start to end; null while the session runs.
-      type: float
-      sample: 2514.0
-    failure_message:
-      description: EM's message for a failed or warned session; null when there is none.
-      type: str
-      sample: Job session was stopped by user.
-    backup_server:
-      description: Name of the backup server that ran the session.
-      type: str
-      sample: vbr01.corp.example
-    href:
-      description: EM's own URL of the session.
-      type: str
-      sample: https://em.example.com:9398/api/backupSessions/821cc74e-9447-40b6-a2df-90aa47101233?format=Entity
+  sample:
+    id: 821cc74e-9447-40b6-a2df-90aa47101233
+    name: Archived Projects@2026-11-21 22:00:03
+    job_name: Archived Projects
+    state: Stopped
+    result: Failed
+    failure_message: Job session was stopped by user.
 task:
   description:
     - EM's task for the stop request, as last read.
@@ -208,7 +153,8 @@ task:
       type: str
       sample: task-1
     state:
-      description: C(Finished) or C(OperationFinished) once done, C(Running) before.
+      description: C(Finished) or C(OperationFinished) once done, C(Running) before (also when EM no longer showed
+        the task after a new logon).
       type: str
       sample: Finished
     operation:
@@ -246,7 +192,9 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._module_runner
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_sessions import find_sessions, get_session
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_jobs import list_nas_jobs
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._session_query import SessionQuery, session_guid
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Action, check_timing, sessions_of_job
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import (
+    Action, Deadline, bind, check_timing, sessions_of_job,
+)
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._stop import (
     STOPPED, STOPPING, is_stopped, is_stopping, stop_session, wait_until_stopped,
 )
@@ -318,7 +266,7 @@ def _diff(session, after):
     return dict(before=dict(state=session["state"]), after=dict(state=after))
 
 
-def _leave_alone(module, client, target, session):
+def _leave_alone(module, client, target, session, deadline):
     """Nothing to send: no session, already Stopped, or already Stopping."""
     if session is None:
         return dict(msg="Job %s has never run; nothing to stop." % target.label(), session=None)
@@ -327,19 +275,18 @@ def _leave_alone(module, client, target, session):
     if module.check_mode or not module.params["wait"]:
         return dict(msg=_sentence("%s is already Stopping; no stop was sent." % _about(session)), session=session)
     # Someone asked for this stop already: waiting for it keeps "wait" meaning "Stopped on return".
-    session = wait_until_stopped(Action(client, "stop", module.params["wait_timeout"], module.params["poll_interval"]),
-                                 session)
+    session = wait_until_stopped(Action(client, "stop", deadline, module.params["poll_interval"]), session)
     return dict(msg=_sentence("%s was already Stopping; no stop was sent, and it is Stopped now." % _about(session)),
                 session=session)
 
 
-def _stop(module, client, session):
+def _stop(module, client, session, deadline):
     """Stop a running session (or say what would be stopped) -> (result, state after)."""
     params = module.params
     if module.check_mode:
         msg = "Would stop %s (%s, %s%%)." % (_about(session), session["state"], session["progress"])
         return dict(msg=msg, session=session, changed=True), (STOPPED if params["wait"] else STOPPING)
-    stopped, action = stop_session(client, session, params["wait"], params["wait_timeout"], params["poll_interval"])
+    stopped, action = stop_session(client, session, params["wait"], deadline, params["poll_interval"])
     task = action.task
     if task["success"] is False:
         # EM refused the stop because the session had just ended by itself.
@@ -349,21 +296,25 @@ def _stop(module, client, session):
         msg = "Stopped %s." % _about(stopped)
     else:
         msg = "EM accepted the stop of %s; it is %s now." % (_about(stopped), stopped["state"])
-    if action.task_gone:
-        msg += (" EM logged the module on again while the stop ran, which ends the stop's task on EM;"
-                " the session's state was followed instead.")
+    msg += action.relogon_note("the session's state")
     return dict(msg=msg, session=stopped, task=task, changed=True), stopped["state"]
 
 
 def run(module, client, target):
-    """Read, decide, and (unless in check mode) stop -> the module result."""
+    """Read, decide, and (unless in check mode) stop -> the module result.
+
+    One Deadline (wait_timeout) bounds the whole run: finding the session, the stop,
+    its task and the wait for Stopped.
+    """
+    deadline = Deadline(module.params["wait_timeout"])
+    client = bind(client, deadline)
     session = target.find(client)
     if session is None or is_stopped(session) or is_stopping(session):
-        result = _leave_alone(module, client, target, session)
+        result = _leave_alone(module, client, target, session, deadline)
         result["changed"] = False
         after = (result["session"] or {}).get("state")
     else:
-        result, after = _stop(module, client, session)
+        result, after = _stop(module, client, session, deadline)
     if module._diff:
         result["diff"] = _diff(session, after)
     return result

@@ -37,6 +37,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gate_fleet import run_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from typing import Any, Dict, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
@@ -58,7 +61,9 @@ CASES = {
     "gate-1000": "gate role, 1,000 hosts",
     "report": "report role, 7 days",
     "diy": "DIY uri playbook, 1 host",
+    "fleet": "gate role, fleet: 1 job per host, Portal User",
 }
+FLEET = (1000, 20)   # hosts (= jobs = sessions) and latency of the fleet row; --quick: 50 hosts
 _REQUEST_LINE = re.compile(r'"([A-Z]+) (/api\S*) HTTP/1\.[01]"')
 
 
@@ -177,7 +182,8 @@ def plan(args: argparse.Namespace) -> List[Tuple[str, int, int, int]]:
     for size in sizes:
         for latency in latencies:
             for case in ("info", "lookup", "gate-1", "report"):
-                steps.append((case, size, latency, 1 if args.quick else args.runs))
+                runs = min(args.runs, args.report_runs) if case == "report" else args.runs
+                steps.append((case, size, latency, 1 if args.quick else runs))
             steps.append(("gate-50", size, latency, 1))
             for (case, s, lat), runs in sorted(slow.items()):
                 if (s, lat) == (size, latency) and not (args.quick and case == "gate-1000"):
@@ -219,9 +225,9 @@ def table(rows: List[Dict[str, Any]]) -> List[str]:
     for row in rows:
         diy = row.get("diy") or {}
         ratio = row["seconds"] / diy["seconds"] if diy.get("seconds") else None
-        lines.append("| %s | %s | %d ms | %d | %d | %.2f | %s | %.0f | %d | %s | %s | %s |" % (
+        lines.append("| %s | %s | %d ms | %d | %d | %.2f | %s | %s | %d | %s | %s | %s |" % (
             CASES[row["case"]], format(row["size"], ","), row["latency"], row["runs"], row["requests"],
-            row["seconds"], _fmt(row["module_mib"] or None, "%.0f"), row["playbook_mib"], row["max_url"],
+            row["seconds"], _fmt(row["module_mib"] or None, "%.0f"), _fmt(row["playbook_mib"] or None, "%.0f"), row["max_url"],
             ("%s%d" % ("~" if diy.get("estimated") else "", diy["requests"])) if diy else "-",
             ("%s%.1f" % ("~" if diy.get("estimated") else "", diy["seconds"])) if diy.get("seconds") else "-",
             _fmt(ratio, "%.3f")))
@@ -286,40 +292,55 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--quick", action="store_true", help="100 sessions, 20 ms, 1 run each: a smoke run")
     parser.add_argument("--runs", type=int, default=3, help="runs of each fast case (median reported)")
+    parser.add_argument("--report-runs", type=int, default=3, help="runs of the report case (its slowest)")
     parser.add_argument("--profile", action="store_true", help="also profile a 1-host gate with pyinstrument")
     parser.add_argument("--diy-1000", action="store_true", help="also run the DIY playbook at 1,000 sessions, 20 ms")
     parser.add_argument("--write-docs", action="store_true", help="put the table into docs/benchmarks.md")
+    parser.add_argument("--drop", action="append", default=[], metavar="CASE[:SIZE:LATENCY]",
+                        help="leave out a case (everywhere, or at one size and latency), e.g. diy:10000:100")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the rows of .build/bench.json (an interrupted run) and run only the rest")
+    parser.add_argument("--fleet-json", metavar="PATH",
+                        help="take the fleet row from a saved `gate_fleet.py` JSON line instead of running it")
     args = parser.parse_args()
     started = time.perf_counter()
-    steps = plan(args)
-    rows: List[Dict[str, Any]] = []
+    steps = [s for s in plan(args) if s[0] not in args.drop and "%s:%d:%d" % s[:3] not in args.drop]
+    saved = json.loads((ROOT / ".build" / "bench.json").read_text()) if args.resume else []
+    rows: List[Dict[str, Any]] = [r for r in saved if r["case"] in CASES and not r.get("estimated")
+                                  and r["case"] != "fleet"]
+    steps = [s for s in steps if not any((r["case"], r["size"], r["latency"]) == s[:3] for r in rows)]
     notes = ["- latency is the simulator's delay before each /api answer; histories: %d NAS jobs with about "
              "one session a day each (generated, fixed seed), so 100 sessions span 4 days and 10,000 span "
              "400 days; EM's /nas/backupSessions list (what the DIY playbook reads) holds the last 30 days" % JOBS]
-    profile = None
+    profile_json = ROOT / ".build" / "bench-profile" / "profile.json"
+    profile = json.loads(profile_json.read_text()) if args.resume and profile_json.exists() else None
     print(*machine(), sep="\n")
     with tempfile.TemporaryDirectory(prefix="veeam-em-bench-") as tmp:
         workdir = Path(tmp)
-        for size in sorted(set(s[1] for s in steps)):
+        for size in sorted(set(s[1] for s in steps) | set(r["size"] for r in rows)):
             sim = Simulator(str(workdir / ("sim-%d" % size)), _scenario(workdir, size))
             try:
                 jobs = sorted(set(s["job_name"] for s in sim.control("/sessions")["sessions"]))
                 listed = _sessions_in_list_window(sim)
                 runner = Runner(workdir, sim, jobs)
-                for latency in sorted(set(s[2] for s in steps if s[1] == size)):
+                for latency in sorted(set(s[2] for s in steps if s[1] == size)
+                                      | set(r["latency"] for r in rows if r["size"] == size)):
                     sim.control("/faults", {"clear": True, "latency_ms": latency})
                     for case, _size, _lat, runs in [s for s in steps if s[1:3] == (size, latency)]:
                         clock = time.perf_counter()
                         row = dict(case=case, size=size, latency=latency, **runner.measure(case, runs))
                         rows.append(row)
+                        _save(rows)  # a long run interrupted still leaves its rows
                         print("  %-28s %6d sessions %4d ms: %4d requests, %7.2f s (%d runs, %.0f s)"
                               % (CASES[case], size, latency, row["requests"], row["seconds"], runs,
                                  time.perf_counter() - clock), flush=True)
-                    if args.profile and (size, latency) == (1000, 20):
+                    if args.profile and (size, latency) == (1000, 20) and profile is None:
                         profile = profile_gate(runner, ROOT / ".build" / "bench-profile")
+                        profile_json.write_text(json.dumps(profile) + "\n")
                     _estimate_diy(rows, size, latency, listed)
             finally:
                 sim.stop()
+    fleet = _fleet(args, rows)
     _check_answers(rows, notes)
     for row in rows:
         if row["case"] in ("info", "lookup", "gate-1"):  # the DIY answer to each is the same list + fetches
@@ -327,7 +348,7 @@ def main() -> int:
                                for r in rows if r["case"] == "diy" and r["size"] == row["size"]
                                and r["latency"] == row["latency"]), None)
     shown = [r for r in rows if not r.get("estimated")]
-    out = table(shown) + [""] + budgets(rows) + notes
+    out = table(shown) + [""] + budgets(rows) + _fleet_notes(fleet) + notes
     out += ["- DIY rows marked ~ were not run (one uri call per session makes them minutes long): requests are "
             "exact (logon + list + one GET per listed session + logoff), seconds extrapolated from the DIY "
             "run at the same latency"]
@@ -342,12 +363,51 @@ def main() -> int:
     out += ["", "logon sessions left open after any run: %s" % leaked,
             "total bench time: %.0f s" % (time.perf_counter() - started)]
     print("\n" + "\n".join(out))
-    (ROOT / ".build").mkdir(exist_ok=True)
-    (ROOT / ".build" / "bench.json").write_text(json.dumps(rows, indent=2) + "\n")
+    _save(rows)
     if args.write_docs:
         write_doc(machine() + [""] + out)
         print("written: docs/benchmarks.md")
-    return 1 if leaks else 0
+    return 1 if leaks or (fleet and not fleet["ok"]) else 0
+
+
+def _save(rows: List[Dict[str, Any]]) -> None:
+    (ROOT / ".build").mkdir(exist_ok=True)
+    (ROOT / ".build" / "bench.json").write_text(json.dumps(rows, indent=2) + "\n")
+
+
+def _fleet(args: argparse.Namespace, rows: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The gate for a fleet whose every host names its own job: where the query logic must split URLs."""
+    if "fleet" in args.drop:
+        return None
+    hosts, latency = (50 if args.quick else FLEET[0]), FLEET[1]
+    clock = time.perf_counter()
+    if args.fleet_json:
+        fleet = json.loads(Path(args.fleet_json).read_text())
+    else:
+        fleet = run_fleet(hosts=hosts, latency_ms=latency)
+    _save(rows + [dict(case="fleet-raw", **fleet)])
+    rows.append(dict(case="fleet", size=hosts, latency=latency, runs=1, requests=fleet["requests"],
+                     seconds=fleet["seconds"], paths={}, open_logons=fleet["open_logon_sessions"],
+                     max_url=fleet["max_url_bytes"], module_mib=0, playbook_mib=0, answer=None))
+    print("  %-28s %6d sessions %4d ms: %4d requests, %7.2f s (1 run, %.0f s)"
+          % (CASES["fleet"], hosts, latency, fleet["requests"], fleet["seconds"], time.perf_counter() - clock),
+          flush=True)
+    if fleet.get("failure"):
+        print(fleet["failure"], file=sys.stderr)
+    return fleet
+
+
+def _fleet_notes(fleet: Optional[Dict[str, Any]]) -> List[str]:
+    """The URL-split cost, stated: what a fleet of distinct jobs costs over the 3 requests of one job."""
+    if fleet is None:
+        return ["- URL split: the fleet row was left out (--drop fleet)"]
+    return ["- URL split (fleet row: %s hosts, each naming its own job, %d sessions, as the Portal User "
+            "`reader`, tests/bench/gate_fleet.py, 10 forks): %d requests = logon + %d queries + logoff, "
+            "%d GET /api/nas/jobs; longest request line %s bytes (method, URL and protocol; HTTP.sys "
+            "refuses over 16 KB); refused 414: %d; hosts passed %d of %d; logons left open %d: %s"
+            % (format(fleet["hosts"], ","), fleet["jobs"], fleet["requests"], fleet["query_requests"],
+               fleet["nas_jobs_requests"], format(fleet["max_url_bytes"], ","), fleet["refused_414"],
+               fleet["passed"], fleet["hosts"], fleet["open_logon_sessions"], "MET" if fleet["ok"] else "NOT MET")]
 
 
 def _estimate_diy(rows: List[Dict[str, Any]], size: int, latency: int, listed: int) -> None:

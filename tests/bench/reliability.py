@@ -9,17 +9,23 @@ expired logons, a failing and a stuck stop task, 403 for a Restore Operator, a w
 password) with ``ansible-playbook -vvv``, then searches the whole output for the password,
 its Basic-auth form and anything shaped like an EM logon token (base64 of 16 bytes).
 Prints a JSON summary (docs/reliability.md quotes it). Run: ``hacking/with-venv.sh python
-tests/bench/reliability.py``. Exit 1 if a case did not fail, a secret leaked or a logon
-stayed open.
+tests/bench/reliability.py``. Then interrupts a query in flight (SIGTERM and SIGINT to
+the playbook's process group, as a CI cancel or Ctrl-C does; SIGTERM to ansible-playbook
+alone) and counts the logons left open. Exit 1 if a case did not fail, a secret leaked or
+a logon stayed open.
 """
 
 import base64
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any, Dict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import ROOT, Simulator  # noqa: E402  pylint: disable=wrong-import-position
@@ -33,13 +39,72 @@ CASES = [
     dict(name="dropped connections", module="info", faults={"drop": 20}),
     dict(name="malformed JSON bodies", module="info", faults={"malformed": 20}),
     dict(name="wrong password", module="info", password="not-the-password"),
-    dict(name="403 for a Restore Operator", module="info", username="reader", password="reader-pass"),
+    dict(name="403 for a Restore Operator", module="info", username="restore", password="restore-pass"),
+    dict(name="slow logon: the logon session is made, its answer comes after timeout", module="info",
+         faults={"slow_logon_ms": 3000}),
+    # A request that carries the token and gets an error Message: a logon's 503 would carry none.
+    dict(name="EM echoes the caller's token in its error message (stop refused with 403)", module="stop",
+         faults={"echo_token": True, "refuse_nas_stop": 403}),
+    dict(name="empty 200 bodies", module="info", faults={"empty_200": 20}),
+    dict(name="a JSON list where EM sends an object", module="info", faults={"wrong_type": 20}),
+    dict(name="answers trickled at 200 bytes/s (every read on time, the whole past timeout)", module="info",
+         faults={"trickle_bps": 200, "trickle_count": 20}),
+    dict(name="stop refused with 403 by EM", module="stop", faults={"refuse_nas_stop": 403}),
     dict(name="stop task fails", module="stop", faults={"stop_task_fails": True}),
     dict(name="stop task succeeds but the session keeps running", module="stop", faults={"stop_ignored": True},
          wait_timeout=3),
     dict(name="lookup: 503 burst longer than the retries", module="lookup", faults={"fail_503": 20}),
     dict(name="lookup: wrong password", module="lookup", password="not-the-password"),
 ]
+
+
+_INTERRUPTED = """\
+- name: Reliability - a query interrupted in flight
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: List the sessions of 7 days from a slow EM
+      backupgate.veeam_em.veeam_nas_session_info:
+        created_after: 7d
+        timeout: 30
+"""
+
+
+def _interrupt(sim: Simulator, workdir: Path, how: str) -> Dict[str, Any]:
+    """Signal a playbook whose module is logged on and waiting for EM; count the logons left open."""
+    play = workdir / "interrupted.yml"
+    play.write_text(_INTERRUPTED)
+    sim.control("/faults", {"clear": True, "latency_ms": 2000})
+    sim.control("/reset", {})
+    before = sim.control("/counters")["open_logon_sessions"]   # orphans of earlier cases, not this one's
+    env = dict(os.environ, VEEAM_EM_URL=sim.info["url"], VEEAM_EM_USERNAME=sim.info["username"],
+               VEEAM_EM_PASSWORD=sim.info["password"], VEEAM_EM_CA_PATH=sim.info["ca_path"])
+    process = subprocess.Popen(["ansible-playbook", "-vvv", "-i", "localhost,", "-c", "local", str(play)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while sim.control("/counters")["logons"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)   # the module now waits for the answer to its first query
+    number = signal.SIGINT if how.startswith("SIGINT") else signal.SIGTERM
+    if how.endswith("group"):
+        os.killpg(process.pid, number)
+    else:
+        process.send_signal(number)
+    try:
+        output = process.communicate(timeout=60)[0]
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output = process.communicate()[0]
+    # A module left running by its killed parent may still be logging off: give it EM's latency.
+    settle = time.monotonic() + 15
+    while sim.control("/counters")["open_logon_sessions"] > before and time.monotonic() < settle:
+        time.sleep(0.5)
+    counters = sim.control("/counters")
+    sim.control("/faults", {"clear": True})
+    return dict(how=how, playbook_rc=process.returncode, logons=counters["logons"], logoffs=counters["logoffs"],
+                open_logon_sessions=counters["open_logon_sessions"] - before,
+                password_found=output.count(sim.info["password"]))
 
 
 def main() -> int:
@@ -56,6 +121,7 @@ def main() -> int:
                                   capture_output=True, text=True, check=False, cwd=str(ROOT))
             sim.control("/faults", {"clear": True})
             counters = sim.control("/counters")
+            interrupts = [_interrupt(sim, Path(tmp), how) for how in ("SIGTERM group", "SIGINT group", "SIGTERM ansible-playbook")]
         finally:
             sim.stop()
     output = done.stdout + done.stderr
@@ -71,10 +137,11 @@ def main() -> int:
         password_found=output.count(password) + output.count(basic),
         token_like_strings_found=len(_TOKEN.findall(output)),
         logons=counters["logons"], logoffs=counters["logoffs"], open_logon_sessions=counters["open_logon_sessions"],
-        playbook_rc=done.returncode)
+        playbook_rc=done.returncode, interrupts=interrupts)
     print(json.dumps(summary, indent=2))
     bad = (summary["cases_failed_cleanly"] != len(CASES) or summary["password_found"]
-           or summary["token_like_strings_found"] or summary["open_logon_sessions"])
+           or summary["token_like_strings_found"] or summary["open_logon_sessions"]
+           or any(i["open_logon_sessions"] or i["password_found"] for i in interrupts))
     return 1 if bad else 0
 
 

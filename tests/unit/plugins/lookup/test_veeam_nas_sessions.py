@@ -20,6 +20,8 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
 from ansible.template import Templar
 
+from ansible_collections.backupgate.veeam_em.plugins.plugin_utils import _lookup_base
+
 try:
     from ansible.template import trust_as_template
 except ImportError:  # ansible-core before 2.19 trusts every template
@@ -84,8 +86,7 @@ def lookup():
 def warnings(lookup, monkeypatch):
     """The warnings the lookup shows through Display."""
     shown = []
-    plugin_module = sys.modules[type(lookup).__module__]
-    monkeypatch.setattr(plugin_module.display, "warning", mock.Mock(side_effect=shown.append))
+    monkeypatch.setattr(_lookup_base.display, "warning", mock.Mock(side_effect=shown.append))
     return shown
 
 
@@ -273,6 +274,25 @@ def test_any_unexpected_error_is_a_lookup_error_after_logging_off(lookup, em, mo
     assert logged_off(em)
 
 
+def test_an_unexpected_error_before_the_logon_is_a_lookup_error_too(lookup, em, monkeypatch):
+    monkeypatch.setattr(_lookup_base, "client_from_options", mock.Mock(side_effect=TypeError("bad client")))
+    message = failure(lookup, ["Job A"], **CONNECTION)
+    assert message == "Unexpected TypeError while reading NAS backup sessions from EM: bad client"
+    assert em.call_count == 0
+
+
+def test_a_variable_that_cannot_be_templated_is_named_without_its_value(em):
+    plugin = lookup_loader.get(NAME, templar=Templar(loader=DataLoader(), variables={}))
+    message = failure(plugin, variables=dict(veeam_em_url=trust_as_template("https://{{ em_host }}:9398"),
+                                             veeam_em_username="u", veeam_em_password=PASSWORD))
+    assert message.startswith("Variable veeam_em_url could not be templated: ") and "em_host" in message
+    assert "\n" not in message
+    message = failure(plugin, variables=dict(veeam_em_url=CONNECTION["url"], veeam_em_username="u",
+                                             veeam_em_password=trust_as_template("{{ vault_" + PASSWORD + " }}")))
+    assert message == "Variable veeam_em_password could not be templated."
+    assert em.call_count == 0
+
+
 def test_server_errors_name_status_path_and_em_message_and_log_off(lookup, em):
     em.get(BASE + "query", status_code=500, json={"Message": "Query service is unavailable", "StatusCode": 500})
     message = failure(lookup, **CONNECTION)
@@ -310,7 +330,7 @@ def test_client_warnings_are_shown(lookup, em, warnings):
 
 
 def test_missing_requests_is_one_clear_error_before_any_request(lookup, em, monkeypatch):
-    monkeypatch.setattr(sys.modules[type(lookup).__module__], "HAS_REQUESTS", False)
+    monkeypatch.setattr(_lookup_base, "HAS_REQUESTS", False)
     message = failure(lookup, **CONNECTION)
     assert message.startswith("Failed to import the required Python library (requests)")
     assert em.call_count == 0

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 from urllib.parse import quote
 
-from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Clock
+from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions import Clock, Deadline
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._wire import lower_keys
 
@@ -32,6 +32,10 @@ class FakeClock:
 
     def clock(self):
         return Clock(now=self.now, sleep=self.sleep)
+
+    def deadline(self, seconds):
+        """The run's wait_timeout bound, on this clock."""
+        return Deadline(seconds, self.clock())
 
 
 class FakeClient:

@@ -37,8 +37,10 @@ def test_timing_that_could_never_work_names_the_option_and_value(timeout, interv
     assert caught.value.msg.startswith("Option %s got %r: " % (option, timeout if option == "wait_timeout" else interval))
 
 
-def test_sane_timing_passes():
-    check_timing(1, 0.1)
+@pytest.mark.parametrize("timeout, interval", [(0.001, 0.001), (1, 0.1), (3600, 3600)])
+def test_any_positive_timing_passes(timeout, interval):
+    # Just above zero is the boundary: a check of ">= 1" would refuse these.
+    assert check_timing(timeout, interval) is None
 
 
 # -- the polling loop -------------------------------------------------------------------
@@ -169,7 +171,7 @@ def test_camel_case_tasks_read_alike():
 
 
 def _sent(client, fake, timeout=60, interval=2, path="nas/jobs/j/start"):
-    action = Action(client, "start", timeout, interval, fake.clock())
+    action = Action(client, "start", fake.deadline(timeout), interval)
     action.send(path)
     return action
 
@@ -227,7 +229,7 @@ def test_other_task_errors_are_raised():
 
 def test_a_refused_post_is_not_accepted_and_no_change():
     client = FakeClient(posts={"p": refused(403)})
-    action = Action(client, "start", 60, 1, FakeClock().clock())
+    action = Action(client, "start", FakeClock().deadline(60), 1)
     with pytest.raises(EmError) as caught:
         action.send("p")
     error = action.failure(caught.value, job={"id": "j"})

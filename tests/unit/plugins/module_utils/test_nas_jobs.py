@@ -18,7 +18,7 @@ from ansible_collections.backupgate.veeam_em.plugins.module_utils._actions impor
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._errors import EmError, EmOptionError
 from ansible_collections.backupgate.veeam_em.plugins.module_utils._nas_jobs import JobRequest, JobRun
 from ansible_collections.backupgate.veeam_em.tests.unit.plugins.module_utils.action_fakes import (
-    FakeClient, FakeClock, refused, task,
+    FakeClient, FakeClock, hangs, refused, task,
 )
 
 JOB_ID = "70073b98-098b-4046-a097-43cbda67d58a"
@@ -140,6 +140,8 @@ def test_a_task_gone_after_a_relogon_still_finds_the_new_session():
     result = run(client, state="started")
     assert result["changed"] is True and result["session"]["id"] == NEW_ID
     assert result["task"]["state"] == "Running"  # as last read before it was gone
+    assert result["msg"].endswith(" EM logged the module on again while the start ran, which ends the start's task"
+                                  " on EM; its new session was followed instead.")
 
 
 def test_a_start_refused_by_its_task_is_a_failure_with_ems_message_and_no_change():
@@ -297,3 +299,73 @@ def test_an_unknown_job_id_is_a_clear_failure():
     client = FakeClient(gets={JOB_PATH: [refused(404)]})
     with pytest.raises(EmError, match="^EM knows no file share backup job with id %s.$" % JOB_ID):
         run(client, state="started")
+
+
+# -- one wait_timeout over the whole run ---------------------------------------------------------
+
+def _takes(fake, seconds, answer):
+    """A request that takes ``seconds`` on the fake clock (never more than its timeout), then answers."""
+    def _request(timeout):
+        fake.time += min(seconds, timeout)
+        return answer
+    return _request
+
+
+def test_wait_timeout_bounds_the_whole_run_not_each_action():
+    # The schedule toggle uses 12 of the 20 s; the start then has only the 8 s left, not 20 more.
+    fake = FakeClock()
+    client = em([page(session())], schedule=(True, False),
+                posts={JOB_PATH + "/toggleScheduleEnabled": task(operation="UpdateJob"),
+                       JOB_PATH + "/start": task(task_id="task-2", operation="StartNasJob")},
+                gets={TASK_HREF: [task("Running", operation="UpdateJob"), task("Running", operation="UpdateJob"),
+                                  task("Finished", True, "Ok", operation="UpdateJob")],
+                      "https://localhost:9398/api/tasks/task-2": [task("Running", task_id="task-2")]})
+    with pytest.raises(ActionError) as caught:
+        run(client, fake=fake, schedule_enabled=False, state="started", wait_timeout=20, poll_interval=6)
+    details = caught.value.details()
+    assert fake.time == 1020.0
+    assert caught.value.msg == ("The start task task-2 of job Finance Shares was still Running after 20 seconds "
+                                "(wait_timeout).")
+    # accepted actions: changed, with the job as changed, the session known and the start's task as last read
+    assert details["changed"] is True
+    assert details["job"]["schedule_enabled"] is False
+    assert details["session"]["id"] == OLD_ID and details["task"]["id"] == "task-2"
+    assert client.posted() == [JOB_PATH + "/toggleScheduleEnabled", JOB_PATH + "/start"]
+
+
+def test_the_reads_before_any_action_count_against_wait_timeout():
+    # Reading the job and its sessions took 25 of the 30 s: the start and its task get the 5 s left.
+    fake = FakeClock()
+    client = em([_takes(fake, 25, page(session()))],
+                posts={JOB_PATH + "/start": task(operation="StartNasJob")},
+                gets={TASK_HREF: [task("Running")]})
+    with pytest.raises(ActionError) as caught:
+        run(client, fake=fake, state="started", wait_timeout=30, poll_interval=10)
+    assert fake.time == 1030.0
+    assert client.timeouts[:3] == [30.0, 30.0, 5.0]  # job read, query, then the POST with what is left
+    assert caught.value.details()["changed"] is True and caught.value.details()["task"]["state"] == "Running"
+
+
+def test_a_run_whose_time_is_spent_before_the_action_sends_nothing_and_is_no_change():
+    fake = FakeClock()
+    client = em([_takes(fake, 40, page(session()))], posts={JOB_PATH + "/start": task()})
+    with pytest.raises(ActionError) as caught:
+        run(client, fake=fake, state="started", wait_timeout=30)
+    assert client.posted() == []
+    assert caught.value.details()["changed"] is False
+    assert caught.value.msg == "wait_timeout (30 seconds) passed before nas/jobs/%s/start could be sent." % JOB_ID
+
+
+def test_a_hung_session_read_after_the_start_ends_at_wait_timeout_with_what_is_known():
+    fake = FakeClock()
+    client = em([page(session()), page(session(NEW_ID, "Working", "None"))],
+                posts={JOB_PATH + "/start": task("Finished", True, "ok", operation="StartNasJob")},
+                gets={"backupSessions/" + NEW_ID: [hangs(fake)]})
+    with pytest.raises(ActionError) as caught:
+        run(client, fake=fake, state="started", wait=True, wait_timeout=25, poll_interval=5)
+    details = caught.value.details()
+    assert fake.time == 1025.0  # the read hung: it was given only the time left, not the option timeout (30)
+    assert details["changed"] is True
+    assert details["session"]["id"] == NEW_ID and details["session"]["state"] == "Working"
+    assert details["task"]["success"] is True
+    assert "was still Working after 25 seconds (wait_timeout)" in caught.value.msg

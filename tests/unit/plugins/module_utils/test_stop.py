@@ -39,7 +39,7 @@ def session(state="Working", job_id=JOB_ID):
 
 
 def _action(client, fake=None, timeout=600, interval=1):
-    return Action(client, "stop", timeout, interval, (fake or FakeClock()).clock())
+    return Action(client, "stop", (fake or FakeClock()).deadline(timeout), interval)
 
 
 # -- the stop request ------------------------------------------------------------------
@@ -78,7 +78,7 @@ def test_a_session_without_job_uses_its_own_link_only():
 def test_forbidden_and_server_errors_are_not_route_refusals_and_no_change(status):
     client = FakeClient(posts={"nas/jobs/%s/stop" % JOB_ID: refused(status)})
     with pytest.raises(ActionError) as caught:
-        stop_session(client, session(), True, 600, 1, FakeClock().clock())
+        stop_session(client, session(), True, FakeClock().deadline(600), 1)
     assert caught.value.status == status
     assert caught.value.details()["changed"] is False
     assert client.calls == [("POST", "nas/jobs/%s/stop" % JOB_ID)]
@@ -113,7 +113,7 @@ def test_stop_session_with_wait_returns_the_stopped_session_and_the_task():
         gets={"https://localhost:9398/api/tasks/task-1": [task("Finished", True, "triggered")],
               SESSION_PATH: [entity("Stopping"), entity("Stopped")]},
         posts={"nas/jobs/%s/stop" % JOB_ID: task()})
-    stopped, action = stop_session(client, session(), True, 600, 1, fake.clock())
+    stopped, action = stop_session(client, session(), True, fake.deadline(600), 1)
     assert stopped["state"] == "Stopped"
     assert action.task == dict(id="task-1", state="Finished", operation="StopNasJob", success=True, message="triggered")
     assert client.posted() == ["nas/jobs/%s/stop" % JOB_ID]
@@ -124,7 +124,7 @@ def test_stop_session_without_wait_reads_the_session_once_after_the_task():
     fake = FakeClock()
     client = FakeClient(gets={SESSION_PATH: [entity("Stopping")]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task("Finished", True, "triggered")})
-    stopped, action = stop_session(client, session(), False, 600, 1, fake.clock())
+    stopped, action = stop_session(client, session(), False, fake.deadline(600), 1)
     assert (stopped["state"], action.task["success"]) == ("Stopping", True)
     assert client.calls == [("POST", "nas/jobs/%s/stop" % JOB_ID), ("GET", SESSION_PATH)]
     assert fake.sleeps == []
@@ -137,7 +137,7 @@ def test_one_deadline_bounds_task_and_session_waits_together():
               SESSION_PATH: [entity("Stopping")]},
         posts={"nas/jobs/%s/stop" % JOB_ID: task()})
     with pytest.raises(ActionError) as caught:
-        stop_session(client, session(), True, 10, 2, fake.clock())
+        stop_session(client, session(), True, fake.deadline(10), 2)
     assert "was still Stopping after 10 seconds" in caught.value.msg
     assert caught.value.details()["changed"] is True
     assert fake.time == 1010.0  # 8 s on the task, 2 s on the session: never more than wait_timeout
@@ -149,7 +149,7 @@ def test_a_hung_poll_after_an_accepted_stop_ends_at_wait_timeout_as_a_change_wit
     client = FakeClient(gets={"https://localhost:9398/api/tasks/task-1": [task("Running"), hangs(fake)]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task()})
     with pytest.raises(ActionError) as caught:
-        stop_session(client, session(), True, 10, 2, fake.clock())
+        stop_session(client, session(), True, fake.deadline(10), 2)
     details = caught.value.details()
     assert fake.time == 1010.0
     assert client.timeouts[-1] == 6.0  # read at 4 s, it was given only the 6 s left
@@ -163,7 +163,7 @@ def test_a_server_error_after_the_accepted_stop_is_a_change_with_session_and_tas
     client = FakeClient(gets={"https://localhost:9398/api/tasks/task-1": [refused(500)]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task()})
     with pytest.raises(ActionError) as caught:
-        stop_session(client, session(), True, 60, 1, FakeClock().clock())
+        stop_session(client, session(), True, FakeClock().deadline(60), 1)
     details = caught.value.details()
     assert (details["changed"], details["status"], details["task"]["id"]) == (True, 500, "task-1")
     assert details["session"]["id"] == SESSION_ID
@@ -178,7 +178,7 @@ def test_a_task_gone_after_a_relogon_follows_the_session_instead(wait, states, f
     client = FakeClient(gets={"https://localhost:9398/api/tasks/task-1": [refused(404)],
                               SESSION_PATH: [entity(state) for state in states]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task()})
-    stopped, action = stop_session(client, session(), wait, 60, 1, fake.clock())
+    stopped, action = stop_session(client, session(), wait, fake.deadline(60), 1)
     assert stopped["state"] == final
     assert action.task_gone is True and action.task["id"] == "task-1"
     assert client.calls.count(("GET", SESSION_PATH)) == len(states)
@@ -187,7 +187,7 @@ def test_a_task_gone_after_a_relogon_follows_the_session_instead(wait, states, f
 def test_a_refused_stop_of_a_session_that_ended_meanwhile_is_not_a_failure():
     client = FakeClient(gets={SESSION_PATH: [entity("Stopped")]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task("Finished", False, "Job is not running.")})
-    stopped, action = stop_session(client, session(), True, 600, 1, FakeClock().clock())
+    stopped, action = stop_session(client, session(), True, FakeClock().deadline(600), 1)
     assert stopped["state"] == "Stopped" and action.task["success"] is False
     assert client.calls == [("POST", "nas/jobs/%s/stop" % JOB_ID), ("GET", SESSION_PATH)]
 
@@ -196,8 +196,21 @@ def test_a_refused_stop_of_a_session_still_running_fails_as_no_change_with_ems_m
     client = FakeClient(gets={SESSION_PATH: [entity("Working")]},
                         posts={"nas/jobs/%s/stop" % JOB_ID: task("Finished", False, "Stop refused.")})
     with pytest.raises(ActionError) as caught:
-        stop_session(client, session(), True, 600, 1, FakeClock().clock())
+        stop_session(client, session(), True, FakeClock().deadline(600), 1)
     assert caught.value.msg == ("EM could not stop session Archived Projects@2026-11-21 22:00:03 (%s): Stop refused."
                                 % SESSION_ID)
     assert caught.value.details()["changed"] is False
     assert caught.value.details()["task"]["success"] is False
+
+
+def test_the_stop_gets_only_what_finding_the_session_left_of_wait_timeout():
+    # The module starts the deadline before it looks the session up; 8 of 10 s went there.
+    fake = FakeClock()
+    deadline = fake.deadline(10)
+    fake.time += 8
+    client = FakeClient(gets={"https://localhost:9398/api/tasks/task-1": [task("Running")]},
+                        posts={"nas/jobs/%s/stop" % JOB_ID: task()})
+    with pytest.raises(ActionError) as caught:
+        stop_session(client, session(), True, deadline, 1)
+    assert client.timeouts[0] == 2.0 and fake.time == 1010.0
+    assert caught.value.details()["changed"] is True

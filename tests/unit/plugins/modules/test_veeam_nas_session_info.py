@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 from ansible_collections.backupgate.veeam_em.plugins.module_utils import _module_runner
@@ -40,9 +42,10 @@ def test_lists_sessions_and_logs_off(run_module, em):
 
 def test_runs_in_check_mode(run_module, em):
     result, code = run_module(module.main, dict(CONNECTION, state="running"), check_mode=True)
-    assert code == 0 and result["count"] == 1
-    assert "State!=Stopped" in em.request_history[1].qs["filter"][0] or \
-        "state!=stopped" in em.request_history[1].qs["filter"][0]
+    assert code == 0 and result["changed"] is False and result["count"] == 1
+    assert [r.method for r in em.request_history] == ["POST", "GET", "DELETE"]
+    # From the URL itself: requests_mock's ``qs`` lower-cases the values.
+    assert "State!=Stopped" in parse_qs(urlsplit(em.request_history[1].url).query)["filter"][0]
 
 
 @pytest.mark.parametrize("args, option", [
