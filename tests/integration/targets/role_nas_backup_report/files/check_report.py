@@ -157,14 +157,24 @@ def _md_time(stamp):
 
 
 def _md_age(hours):
-    return "%.1f h" % hours if hours < 48 else "%.1f d" % (hours / 24.0)
+    """An age as a person reads it: whole days and hours (1d 3h, 10d), or hours and minutes (2h 5m, 6h, 12m)."""
+    minutes = max(int(hours * 60), 0)
+    days, rest = divmod(minutes, 1440)
+    whole_hours, mins = divmod(rest, 60)
+    if days:
+        return "%dd" % days + (" %dh" % whole_hours if whole_hours else "")
+    if whole_hours:
+        return "%dh" % whole_hours + (" %dm" % mins if mins else "")
+    return "%dm" % mins
 
 
 def _md_ages(hours):
-    """The spellings an age may have (rounding to one decimal at either end of the slack)."""
+    """The spellings an age may have anywhere within the slack (checked a minute apart, and at both ends)."""
     if hours is None:
         return ["never"]
-    return sorted(set([_md_age(hours - AGE_SLACK), _md_age(hours + AGE_SLACK)]))
+    steps = int(2 * AGE_SLACK * 60) + 1
+    moments = [hours - AGE_SLACK + i / 60.0 for i in range(steps)] + [hours + AGE_SLACK]
+    return sorted(set(_md_age(moment) for moment in moments))
 
 
 def check_markdown(chk, path):
