@@ -93,7 +93,7 @@ class VeeamEmLookupBase(LookupBase):
         try:
             self.set_options(var_options=self._our_variables(variables), direct=kwargs)
         except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError on ansible-core 2.16
-            raise AnsibleLookupError(self._option_error_message(exc)) from None
+            raise AnsibleLookupError(self._option_error_message(exc, kwargs, variables)) from None
 
     def _our_variables(self, variables):
         """The variables our options read (veeam_em_url, ...), templated.
@@ -116,8 +116,12 @@ class VeeamEmLookupBase(LookupBase):
                 raise AnsibleLookupError("Variable %s could not be templated%s." % (name, detail.rstrip("."))) from None
         return rendered
 
-    def _option_error_message(self, exc):
-        """One sentence about a missing or bad option, under the plugin's public name."""
+    def _option_error_message(self, exc, kwargs, variables):
+        """One sentence about a missing or bad option, under the plugin's public name.
+
+        Core words these differently from one version to the next, so a bad value we can
+        place gets our own sentence, the same on every ansible-core.
+        """
         public_name = getattr(self, "ansible_name", None) or self._load_name
         message = str(exc).strip().splitlines()[0].replace(self._load_name, public_name)
         match = _CONFIG_NAME.search(message)
@@ -130,7 +134,35 @@ class VeeamEmLookupBase(LookupBase):
             return _required_message(name, self.option_definitions[name])
         if name == "password":
             return "Option password has an invalid value: expected a string."  # never echo it
+        if name in self.option_definitions:
+            definition = self.option_definitions[name]
+            given = _given_value(name, definition, kwargs, variables or {})
+            if given is not _NOT_GIVEN:
+                return "Option %s got %r: expected %s." % (name, given, _expected(definition))
         return message
+
+
+_NOT_GIVEN = object()
+_TYPE_WORDS = {"int": "an integer", "integer": "an integer", "float": "a number", "bool": "a boolean",
+               "boolean": "a boolean", "list": "a list", "dict": "a dictionary", "str": "a string", "string": "a string"}
+
+
+def _given_value(name, definition, kwargs, variables):
+    """The value the user gave for an option: keyword first, then its variables (core's order)."""
+    if name in kwargs:
+        return kwargs[name]
+    for entry in reversed(definition.get("vars") or []):
+        if entry["name"] in variables:
+            return variables[entry["name"]]
+    return _NOT_GIVEN
+
+
+def _expected(definition):
+    choices = definition.get("choices")
+    if choices:
+        words = "a list of items from" if definition.get("type") == "list" else "one of"
+        return "%s %s" % (words, ", ".join(str(choice) for choice in choices))
+    return _TYPE_WORDS.get(definition.get("type") or "str", "a %s" % definition.get("type"))
 
 
 def _required_message(name, definition):

@@ -199,9 +199,9 @@ def test_templated_variables_are_rendered(em):
     (dict(created_after="24h", created_before="2000-01-01T00:00:00Z"), "Option created_before got '2000-01-01T00:00:00Z': must be later"),
     (dict(job_id=["not-a-guid"]), "Option job_id got 'not-a-guid'"),
     (dict(limit=0), "Option limit got 0"),
-    (dict(state="sleeping"), "Invalid value 'sleeping' for config 'state'"),
-    (dict(result=["Fine"]), "Invalid value ['Fine'] for config 'result'"),
-    (dict(limit="ten"), "Config 'limit' for 'backupgate.veeam_em.veeam_nas_sessions' lookup plugin"),
+    (dict(state="sleeping"), "Option state got 'sleeping': expected one of any, "),
+    (dict(result=["Fine"]), "Option result got ['Fine']: expected a list of items from "),
+    (dict(limit="ten"), "Option limit got 'ten': expected an integer."),
     (dict(url="em.example.com"), "Option url got 'em.example.com'"),
     (dict(timeout=0), "Option timeout got 0"),
 ])
