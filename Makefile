@@ -1,5 +1,9 @@
-# Developer entry points for backupgate.veeam_em. The logic lives in hacking/*.sh;
+# Developer entry points for backupgate.veeam_em. tox.ini declares the supported
+# ansible-core x Python cells and builds their venvs; the logic lives in hacking/*.sh;
 # everything generated goes to .build/ (see README.md, "Development").
+#
+# CELL picks the cell of tox.ini the targets run in (default core219-py311), e.g.
+#   make units CELL=core216-py311
 #
 # ARGS is passed to the underlying tool, e.g.
 #   make units ARGS=tests/unit/plugins/modules/test_veeam_nas_session_info.py
@@ -8,25 +12,25 @@
 #   make demo ARGS=-v
 
 SHELL := /bin/bash
-PYTHON_VERSION ?= 3.11
-export PYTHON_VERSION
 ARGS ?=
+CELL ?= core219-py311
+export CELL
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check build test test-cell test-matrix demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: ## Create or reuse .build/venv (pins: hacking/requirements-dev.txt)
-	@hacking/venv.sh
+venv: ## Create or update the venv of CELL with tox (.build/tox/CELL)
+	@hacking/matrix.sh -e $(CELL) --notest
 
-sanity: ## ansible-test sanity --local --python 3.11
-	@$(ANSIBLE_TEST) sanity --local --python $(PYTHON_VERSION) $(ARGS)
+sanity: ## ansible-test sanity --local (in CELL)
+	@$(ANSIBLE_TEST) sanity --local $(ARGS)
 
-units: ## ansible-test units in a venv with tests/unit/requirements.txt
-	@$(ANSIBLE_TEST) units --venv --python $(PYTHON_VERSION) $(ARGS)
+units: ## ansible-test units in a venv with tests/unit/requirements.txt (in CELL)
+	@$(ANSIBLE_TEST) units --venv $(ARGS)
 
 integration: ## ansible-test integration --local (all targets, in two parallel shards)
 	@hacking/integration.sh $(ARGS)
@@ -40,8 +44,14 @@ docs-check: ## antsibull-docs lint of plugin and role docs
 build: ## ansible-galaxy collection build into .build/dist
 	@hacking/build.sh
 
-test: ## sanity + units + integration + lint + docs-check + build, with a timing summary
-	@hacking/test-all.sh
+test: ## The default cell's sanity + units + integration, then lint + docs-check + build, timed
+	@CELL=core219-py311 hacking/test-all.sh
+
+test-cell: ## One cell of tox.ini: sanity + units + integration (make test-cell CELL=core216-py311)
+	@hacking/matrix.sh -e $(CELL) $(if $(ARGS),-- $(ARGS))
+
+test-matrix: ## Every cell of tox.ini in turn, with tox's summary (a missing Python fails loudly)
+	@hacking/matrix.sh
 
 demo: ## Run playbooks/demo.yml against the EM simulator
 	@hacking/demo.sh $(ARGS)

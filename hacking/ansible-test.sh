@@ -5,8 +5,9 @@
 #
 # Run ansible-test on a fresh copy of this checkout laid at
 # .build/tree/ansible_collections/<namespace>/<name>, with the .build venv and HOME.
-# Usage: hacking/ansible-test.sh <ansible-test arguments>
-#   e.g. hacking/ansible-test.sh units --venv --python 3.11 tests/unit/plugins/modules/test_x.py
+# --python is the cell's (CELL, see hacking/common.sh).
+# Usage: hacking/ansible-test.sh <ansible-test command> <arguments>
+#   e.g. hacking/ansible-test.sh units --venv tests/unit/plugins/modules/test_x.py
 set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -19,5 +20,5 @@ if [ "$1" = integration ] && [ -z "$(find tests/integration/targets -mindepth 1 
     log "no integration targets in tests/integration/targets yet: nothing to run"
     exit 0
 fi
-log "ansible-test $* (in $COLLECTION_TREE)"
-exec ansible-test "$@"
+log "ansible-test $1 --python $PYTHON_VERSION ${*:2} (cell $CELL, in $COLLECTION_TREE)"
+exec ansible-test "$1" --python "$PYTHON_VERSION" "${@:2}"

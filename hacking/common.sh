@@ -6,8 +6,9 @@
 # Settings and helpers shared by the hacking/*.sh scripts. Source it, do not run it.
 #
 # Everything generated lives under .build/ (gitignored):
-#   .build/venv    Python venv with the pins of hacking/requirements-dev.txt, rebuilt only
-#                  when that file (or the interpreter) changes
+#   .build/tox/<cell>  the venv of a cell of tox.ini (ansible-core x Python); tox builds it
+#                  and rebuilds it when its pins change. CELL picks one (default below).
+#   .build/tox-bootstrap  a venv holding tox itself (hacking/requirements-tox.txt)
 #   .build/home    HOME for every Ansible tool, so nothing is written to the real home
 #   .build/tree/ansible_collections/<namespace>/<name>
 #                  fresh copy of the checkout (with .git and untracked, not ignored files),
@@ -16,12 +17,15 @@
 
 VEEAM_EM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 BUILD_DIR=${VEEAM_EM_BUILD_DIR:-$VEEAM_EM_ROOT/.build}
-PYTHON_VERSION=${PYTHON_VERSION:-3.11}
-PYTHON=${PYTHON:-python$PYTHON_VERSION}
-VENV=$BUILD_DIR/venv
+# Inside a tox environment tox names the cell and its venv; outside, CELL (default: the
+# first of tox.ini's env_list, the one that carries the development tools).
+DEFAULT_CELL=core219-py311
+CELL=${TOX_ENV_NAME:-${CELL:-$DEFAULT_CELL}}
+VENV=${TOX_ENV_DIR:-$BUILD_DIR/tox/$CELL}
 TOOL_HOME=$BUILD_DIR/home
 TREE_ROOT=$BUILD_DIR/tree
-DEV_REQUIREMENTS=$VEEAM_EM_ROOT/hacking/requirements-dev.txt
+TOX_BOOTSTRAP=$BUILD_DIR/tox-bootstrap
+TOX=$TOX_BOOTSTRAP/bin/tox
 
 galaxy_field() {
     sed -n "s/^$1:[[:space:]]*\\([A-Za-z0-9_.-]*\\).*/\\1/p" "$VEEAM_EM_ROOT/galaxy.yml" | head -n 1
@@ -55,25 +59,51 @@ acquire_lock() {
     export VEEAM_EM_LOCK_HELD=1
 }
 
-# Create .build/venv, or reuse it when the stamp (interpreter, venv path, pins) matches.
-ensure_venv() {
-    local want have
-    command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found; set PYTHON=/path/to/python$PYTHON_VERSION"
-    want=$({ "$PYTHON" -c 'import sys; print(sys.version)'; echo "$VENV"; cat "$DEV_REQUIREMENTS"; } | sha256sum | cut -d' ' -f1)
-    have=$(cat "$VENV/.stamp" 2>/dev/null || true)
-    if [ "$want" != "$have" ] || [ ! -x "$VENV/bin/ansible-test" ]; then
-        log "building $VENV from hacking/requirements-dev.txt (needs PyPI)"
-        rm -rf "$VENV"
+# pyenv keeps each Python in its own prefix and its shims answer only for the versions
+# selected: select every installed one (the current first) so that tox finds python3.12.
+select_pyenv_pythons() {
+    local current
+    command -v pyenv >/dev/null 2>&1 || return 0
+    [ -z "${VEEAM_EM_PYENV_SELECTED:-}" ] || return 0
+    current=$(pyenv version-name 2>/dev/null | cut -d: -f1)
+    PYENV_VERSION=$({ echo "$current"; pyenv versions --bare; } | awk 'NF && !seen[$0]++' | paste -sd: -)
+    export PYENV_VERSION VEEAM_EM_PYENV_SELECTED=1
+}
+
+# Install tox into .build/tox-bootstrap, or reuse it while hacking/requirements-tox.txt
+# and the interpreter are unchanged.
+ensure_tox() {
+    local python want requirements=$VEEAM_EM_ROOT/hacking/requirements-tox.txt
+    python=$(command -v python3) || die "python3 not found: tox needs a Python 3 to run from"
+    want=$({ "$python" -c 'import sys; print(sys.version)'; cat "$requirements"; } | sha256sum | cut -d' ' -f1)
+    if [ "$want" != "$(cat "$TOX_BOOTSTRAP/.stamp" 2>/dev/null)" ] || [ ! -x "$TOX" ]; then
+        log "installing tox into $TOX_BOOTSTRAP (needs PyPI)"
+        rm -rf "$TOX_BOOTSTRAP"
         mkdir -p "$BUILD_DIR/logs"
-        "$PYTHON" -m venv "$VENV"
-        if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet \
-                -r "$DEV_REQUIREMENTS" >"$BUILD_DIR/logs/venv-pip.log" 2>&1; then
-            grep -v "^WARNING: Location 'file:" "$BUILD_DIR/logs/venv-pip.log" | tail -n 40 >&2
-            rm -rf "$VENV"
-            die "pip install -r hacking/requirements-dev.txt failed (log: $BUILD_DIR/logs/venv-pip.log)"
-        fi
-        echo "$want" >"$VENV/.stamp"
+        "$python" -m venv "$TOX_BOOTSTRAP"
+        "$TOX_BOOTSTRAP/bin/python" -m pip install --disable-pip-version-check --quiet \
+            -r "$requirements" >"$BUILD_DIR/logs/tox-pip.log" 2>&1 ||
+            { tail -n 20 "$BUILD_DIR/logs/tox-pip.log" >&2; rm -rf "$TOX_BOOTSTRAP"; die "pip install tox failed (log: $BUILD_DIR/logs/tox-pip.log)"; }
+        echo "$want" >"$TOX_BOOTSTRAP/.stamp"
     fi
+}
+
+run_tox() {
+    "$TOX" run -c "$VEEAM_EM_ROOT/tox.ini" --workdir "$BUILD_DIR/tox" "$@"
+}
+
+# Have the venv of $CELL: tox builds it (or finds it current) unless we already run in it.
+ensure_venv() {
+    if [ -z "${TOX_ENV_DIR:-}" ]; then
+        select_pyenv_pythons
+        ensure_tox
+        mkdir -p "$BUILD_DIR/logs"
+        run_tox -e "$CELL" --notest -q >"$BUILD_DIR/logs/tox-$CELL.log" 2>&1 ||
+            { tail -n 30 "$BUILD_DIR/logs/tox-$CELL.log" >&2; die "tox could not prepare cell $CELL (log: $BUILD_DIR/logs/tox-$CELL.log)"; }
+    fi
+    [ -x "$VENV/bin/ansible-test" ] || die "cell $CELL has no ansible-test in $VENV (is it a cell of tox.ini?)"
+    PYTHON_VERSION=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    export PYTHON_VERSION
     install_pip_standin
 }
 

@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [ $# -gt 0 ]; then
-    exec "$(dirname "${BASH_SOURCE[0]}")/ansible-test.sh" integration --local --python "$PYTHON_VERSION" "$@"
+    exec "$(dirname "${BASH_SOURCE[0]}")/ansible-test.sh" integration --local "$@"
 fi
 
 prepare_tools_on_checkout
