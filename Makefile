@@ -14,7 +14,7 @@ ARGS ?=
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check docs build test demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,11 +37,14 @@ lint: ## ansible-lint, production profile
 docs-check: ## antsibull-docs lint of plugin and role docs
 	@hacking/docs-check.sh
 
+docs: ## HTML docsite with antsibull-docs into .build/docs/build/html (open index.html)
+	@hacking/docs.sh
+
 build: ## ansible-galaxy collection build into .build/dist
 	@hacking/build.sh
 
-test: ## sanity + units + integration + lint + docs-check + build, with a timing summary
-	@hacking/test-all.sh
+test: ## sanity + units + integration + lint + docs-check + docs + build, with a timing summary
+	@TEST_STEPS="$${TEST_STEPS:-sanity units integration lint docs-check docs build}" hacking/test-all.sh
 
 demo: ## Run playbooks/demo.yml against the EM simulator
 	@hacking/demo.sh $(ARGS)
