@@ -14,7 +14,7 @@ ARGS ?=
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check docs build test demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check docs changelog build test demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,9 @@ docs-check: ## antsibull-docs lint of plugin and role docs
 
 docs: ## HTML docsite with antsibull-docs into .build/docs/build/html (open index.html)
 	@hacking/docs.sh
+
+changelog: ## Release notes of the galaxy.yml version: fragments into CHANGELOG.md (antsibull-changelog release)
+	@hacking/with-venv.sh antsibull-changelog release --reload-plugins $(ARGS)
 
 build: ## ansible-galaxy collection build into .build/dist
 	@hacking/build.sh
