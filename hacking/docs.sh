@@ -18,10 +18,12 @@ rm -rf "$dest"
 # antsibull-docs refuses a destination that others may write to.
 mkdir -m 700 "$dest"
 log "antsibull-docs sphinx-init into $dest"
+# The logo and title at the top link to the homepage of galaxy.yml.
 antsibull-docs sphinx-init --use-current --squash-hierarchy --fail-on-error \
     --dest-dir "$dest" --project "$COLLECTION_NAMESPACE.$COLLECTION_NAME" \
     --title "$COLLECTION_NAMESPACE.$COLLECTION_NAME" \
     --copyright "Contributors to the $COLLECTION_NAMESPACE.$COLLECTION_NAME collection" \
+    --extra-html-theme-options "documentation_home_url=$(sed -n 's/^homepage:[[:space:]]*//p' "$VEEAM_EM_ROOT/galaxy.yml")" \
     "$COLLECTION_NAMESPACE.$COLLECTION_NAME" >/dev/null
 # Offline build: no intersphinx fetch; references into the Ansible docs become plain
 # links to docs.ansible.com (see hacking/docsite_conf.py).

@@ -7,7 +7,9 @@
 # fetch the intersphinx inventories of docs.ansible.com and docs.python.org. The few
 # references our generated pages make into the Ansible docs would then fail the build
 # (sphinx-build -W) or show a bare label; they are linked to docs.ansible.com instead.
-# Any other unresolved reference still fails the build.
+# Any other unresolved reference still fails the build. The theme's top bar links to
+# Ansible's blog and forum, as if this were an Ansible project: it shows none here (the
+# collection's index links its repository and issue tracker, from galaxy.yml).
 """Sphinx settings for an offline build of the collection docsite."""
 
 from docutils import nodes
@@ -21,6 +23,9 @@ _ANSIBLE_PAGES = {
     'ansible_configuration_settings': ('reference_appendices/config.html', 'Ansible Configuration Settings'),
 }
 _BUILTIN_PREFIX = 'ansible_collections.ansible.builtin.'
+
+
+html_theme_options = dict(globals().get('html_theme_options') or {}, topbar_links={})
 
 
 def _link_to_ansible_docs(app, env, node, contnode):
