@@ -34,7 +34,7 @@ integration: ## ansible-test integration --local (all targets, in two parallel s
 lint: ## ansible-lint, production profile
 	@hacking/lint.sh $(ARGS)
 
-docs-check: ## antsibull-docs lint of plugin and role docs
+docs-check: ## antsibull-docs lint of plugin and role docs and of the guides in docs/docsite
 	@hacking/docs-check.sh
 
 docs: ## HTML docsite with antsibull-docs into .build/docs/build/html (open index.html)
