@@ -18,7 +18,7 @@ export CELL
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test test-cell test-matrix demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check docs changelog build test test-cell test-matrix demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,13 +38,19 @@ integration: ## ansible-test integration --local (all targets, in two parallel s
 lint: ## ansible-lint, production profile
 	@hacking/lint.sh $(ARGS)
 
-docs-check: ## antsibull-docs lint of plugin and role docs
+docs-check: ## antsibull-docs lint of plugin and role docs and of the guides in docs/docsite
 	@hacking/docs-check.sh
+
+docs: ## HTML docsite with antsibull-docs into .build/docs/build/html (open index.html)
+	@hacking/docs.sh
+
+changelog: ## Release notes of the galaxy.yml version: fragments into CHANGELOG.md (antsibull-changelog release)
+	@hacking/with-venv.sh antsibull-changelog release --reload-plugins $(ARGS)
 
 build: ## ansible-galaxy collection build into .build/dist
 	@hacking/build.sh
 
-test: ## The default cell's sanity + units + integration, then lint + docs-check + build, timed
+test: ## The default cell's sanity + units + integration, then lint + docs-check + docs + build, timed
 	@CELL=core219-py311 hacking/test-all.sh
 
 test-cell: ## One cell of tox.ini: sanity + units + integration (make test-cell CELL=core216-py311)

@@ -4,14 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Lint the plugin and role documentation the way the Ansible docsite renders it
-# (markup, references to other plugins/options, role argument specs). The sanity
-# tests ansible-doc and validate-modules already load every plugin's docs.
+# (markup, references to other plugins/options, role argument specs), and the extra
+# docs in docs/docsite/ (extra-docs.yml, RST labels and rstcheck, references to
+# plugins and roles). The sanity tests ansible-doc and validate-modules already load
+# every plugin's docs.
 set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 prepare_tools_on_checkout
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
-log "antsibull-docs lint-collection-docs --plugin-docs"
-exec antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
-    --disallow-unknown-collection-refs "$COLLECTION_TREE"
+log "antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs"
+exec antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \
+    --validate-collection-refs all --disallow-unknown-collection-refs "$COLLECTION_TREE"

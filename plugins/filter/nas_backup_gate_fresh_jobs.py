@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: nas_backup_gate_fresh_jobs
 short_description: The NAS backup jobs the gate starts before it judges
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - From the gate's answer (the output of P(backupgate.veeam_em.nas_backup_gate_plan#filter), run with its C(fresh)
     option, combined with C(sessions) and C(unknown_jobs) from M(backupgate.veeam_em.veeam_nas_session_info)),

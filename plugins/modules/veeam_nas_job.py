@@ -11,7 +11,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: veeam_nas_job
 short_description: Start or retry a file share (NAS) backup job of Veeam Backup Enterprise Manager, or switch its schedule
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Starts or retries one file share (NAS) backup job through Veeam Backup Enterprise Manager (EM 10 to 13), and
     enables or disables its schedule, for example to take a fresh backup before maintenance and to keep the
