@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import sys
 
@@ -90,10 +91,36 @@ class VeeamEmLookupBase(LookupBase):
         for keyword in sorted(set(kwargs) - known):
             hint = self.KEYWORD_HINTS.get(keyword, "the options are %s" % ", ".join(sorted(known)))
             raise AnsibleLookupError("Unknown option %s for this lookup: %s." % (keyword, hint))
+        ours = self._our_variables(variables)
         try:
-            self.set_options(var_options=self._our_variables(variables), direct=kwargs)
+            self.set_options(var_options=ours, direct=kwargs)
         except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError on ansible-core 2.16
             raise AnsibleLookupError(self._option_error_message(exc)) from None
+        # set_option(name, None) would fall back to the same source again.
+        self._empty_options = set(name for name in ("ca_path",) if self._given_empty(name, kwargs, ours))
+
+    def get_option(self, option, hostvars=None):
+        if option in getattr(self, "_empty_options", ()):
+            return None
+        return super(VeeamEmLookupBase, self).get_option(option, hostvars=hostvars)
+
+    def _given_empty(self, name, kwargs, ours):
+        """Whether the source that wins for option ``name`` gives it as an empty string.
+
+        The config system reads an empty path as the current directory; an empty ca_path
+        means no CA file, as for the modules. AWX's credential type sets VEEAM_EM_CA_PATH
+        empty for a credential without a CA certificate (extensions/awx/).
+        """
+        definition = self.option_definitions[name]
+        sources = [(kwargs, [name])]
+        sources.append((ours, [entry["name"] for entry in definition.get("vars") or []]))
+        sources.append((os.environ, [entry["name"] for entry in definition.get("env") or []]))
+        for values, names in sources:
+            # As in the config system, the last entry of a source that is set wins.
+            given = [values[key] for key in names if key in values]
+            if given:
+                return given[-1] == ""
+        return False
 
     def _our_variables(self, variables):
         """The variables our options read (veeam_em_url, ...), templated.
