@@ -14,7 +14,7 @@ ARGS ?=
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check build test demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check build ee-check test demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,6 +39,9 @@ docs-check: ## antsibull-docs lint of plugin and role docs
 
 build: ## ansible-galaxy collection build into .build/dist
 	@hacking/build.sh
+
+ee-check: ## ansible-builder create: execution environment build context with this collection, checked
+	@hacking/ee-check.sh
 
 test: ## sanity + units + integration + lint + docs-check + build, with a timing summary
 	@hacking/test-all.sh
