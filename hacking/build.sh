@@ -28,6 +28,8 @@ fi
 export ANSIBLE_COLLECTIONS_PATH=$dist/installed ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 installed=$ANSIBLE_COLLECTIONS_PATH/ansible_collections/$COLLECTION_NAMESPACE/$COLLECTION_NAME
 ansible-galaxy collection install --offline -p "$ANSIBLE_COLLECTIONS_PATH" "$tarball" >/dev/null
+# The AWX credential type is for users of the installed collection (README.md).
+[ -f "$installed/extensions/awx/credential_type_veeam_em.yml" ] || die "the tarball lacks extensions/awx/credential_type_veeam_em.yml"
 
 # One ansible-doc --json per kind, for every plugin and role of the checkout; ansible-doc
 # only warns about a name it cannot load, so each must be in its output, from the copy.
