@@ -37,7 +37,7 @@ lint: ## ansible-lint, production profile
 docs-check: ## antsibull-docs lint of plugin and role docs
 	@hacking/docs-check.sh
 
-build: ## ansible-galaxy collection build into .build/dist
+build: ## Build the tarball into .build/dist, install it, ansible-doc every plugin and role and call a module from it
 	@hacking/build.sh
 
 ee-check: ## ansible-builder create: execution environment build context with this collection, checked
