@@ -18,7 +18,7 @@ export CELL
 ANSIBLE_TEST := hacking/ansible-test.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sanity units integration lint docs-check docs changelog build test test-cell test-matrix demo bench test-properties clean
+.PHONY: help venv sanity units integration lint docs-check docs changelog build ee-check test test-cell test-matrix demo bench test-properties clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,10 +47,13 @@ docs: ## HTML docsite with antsibull-docs into .build/docs/build/html (open inde
 changelog: ## Release notes of the galaxy.yml version: fragments into CHANGELOG.md (antsibull-changelog release)
 	@hacking/with-venv.sh antsibull-changelog release --reload-plugins $(ARGS)
 
-build: ## ansible-galaxy collection build into .build/dist
+build: ## Build the tarball into .build/dist, install it, ansible-doc every plugin and role and call a module from it
 	@hacking/build.sh
 
-test: ## The default cell's sanity + units + integration, then lint + docs-check + docs + build, timed
+ee-check: ## ansible-builder create: execution environment build context with this collection, checked
+	@hacking/ee-check.sh
+
+test: ## The default cell's sanity + units + integration, then lint + docs-check + docs + build + ee-check, timed
 	@CELL=core219-py311 hacking/test-all.sh
 
 test-cell: ## One cell of tox.ini: sanity + units + integration (make test-cell CELL=core216-py311)

@@ -182,3 +182,15 @@ prepare_tools_on_checkout() {
     sync_tree
     enter_tool_env
 }
+
+# Build the collection tarball from $COLLECTION_TREE into the directory $1 (emptied first)
+# and print its path.
+build_tarball() {
+    local out=$1 tarball
+    rm -rf "$out"
+    mkdir -p "$out"
+    (cd "$COLLECTION_TREE" && ansible-galaxy collection build --output-path "$out" >/dev/null)
+    tarball=$out/$COLLECTION_NAMESPACE-$COLLECTION_NAME-$(galaxy_field version).tar.gz
+    [ -f "$tarball" ] || die "ansible-galaxy did not produce $tarball"
+    printf '%s\n' "$tarball"
+}

@@ -16,51 +16,19 @@
 set -euo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=hacking/simulator.sh
+. "$(dirname "${BASH_SOURCE[0]}")/simulator.sh"
 
 [ -f "$VEEAM_EM_ROOT/playbooks/demo.yml" ] || die "playbooks/demo.yml does not exist yet"
 [ -d "$VEEAM_EM_ROOT/tests/em_simulator" ] || die "tests/em_simulator does not exist yet"
 prepare_tools_on_checkout
 
 state_dir=$BUILD_DIR/demo
-simulator() {
-    # 9>&-: the simulator daemon must not inherit (and so keep) the .build lock.
-    PYTHONPATH=$COLLECTION_TREE/tests "$VENV/bin/python" -m em_simulator "$@" 9>&-
-}
-stop_simulator() {
-    if [ -f "$state_dir/sim.json" ]; then
-        simulator --stop --state-dir "$state_dir" || log "could not stop the simulator (state: $state_dir)"
-    fi
-}
-
-if [ -f "$state_dir/sim.json" ]; then
-    # Left over from an interrupted demo.
-    stop_simulator
-fi
-rm -rf "$state_dir"
-mkdir -p "$state_dir"
-trap stop_simulator EXIT
+sim_tests=$COLLECTION_TREE/tests
+trap 'stop_simulator "$sim_tests" "$state_dir"' EXIT
 
 log "starting the EM simulator (scenario ${DEMO_SCENARIO:-demo}, EM ${DEMO_EM_VERSION:-v12})"
-# Its stdout repeats sim.json, read below.
-simulator --scenario "${DEMO_SCENARIO:-demo}" --em-version "${DEMO_EM_VERSION:-v12}" \
-    --state-dir "$state_dir" --daemon >/dev/null
-
-# One KEY=VALUE line per setting; username/password are only used when sim.json has them.
-sim_settings=$("$VENV/bin/python" - "$state_dir/sim.json" <<'PY'
-import json
-import sys
-
-with open(sys.argv[1], encoding='utf-8') as handle:
-    sim = json.load(handle)
-for env_name, key in (('VEEAM_EM_URL', 'url'), ('VEEAM_EM_CA_PATH', 'ca_path'),
-                      ('VEEAM_EM_USERNAME', 'username'), ('VEEAM_EM_PASSWORD', 'password')):
-    if sim.get(key) is not None:
-        print('%s=%s' % (env_name, sim[key]))
-PY
-)
-while IFS='=' read -r name value; do
-    export "$name=$value"
-done <<<"$sim_settings"
+start_simulator "$sim_tests" "$state_dir" --scenario "${DEMO_SCENARIO:-demo}" --em-version "${DEMO_EM_VERSION:-v12}"
 log "simulator listening at $VEEAM_EM_URL"
 
 export ANSIBLE_COLLECTIONS_PATH=$TREE_ROOT
@@ -78,17 +46,9 @@ status=0
 ansible-playbook -i playbooks/inventory/example.yml playbooks/demo.yml "$@" || status=$?
 
 # What the simulated EM saw: the whole demo is a handful of requests, and nothing left open.
-"$VENV/bin/python" - "$state_dir/sim.json" <<'PY' || true
-import json, ssl, sys, urllib.request
-
-with open(sys.argv[1], encoding='utf-8') as handle:
-    sim = json.load(handle)
-context = ssl.create_default_context(cafile=sim['ca_path'])
-with urllib.request.urlopen(sim['control_url'] + '/counters', context=context) as answer:
-    counters = json.load(answer)
-print('The simulated Enterprise Manager answered %d requests for the whole demo (%d logons, %d logoffs,'
-      ' %d logon sessions left open).' % (sum(counters['requests'].values()), counters['logons'],
-                                          counters['logoffs'], counters['open_logon_sessions']))
-PY
+if read -r requests logons logoffs open_sessions < <(simulator_counters "$state_dir"); then
+    echo "The simulated Enterprise Manager answered $requests requests for the whole demo ($logons logons," \
+        "$logoffs logoffs, $open_sessions logon sessions left open)."
+fi
 log "report files: $DEMO_REPORT_DIR"
 exit "$status"

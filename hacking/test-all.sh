@@ -11,7 +11,7 @@ set -uo pipefail
 # shellcheck source=hacking/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-if [ $# -gt 0 ]; then steps=("$@"); else steps=(sanity units integration lint docs-check docs build); fi
+if [ $# -gt 0 ]; then steps=("$@"); else steps=(sanity units integration lint docs-check docs build ee-check); fi
 make_cmd=${MAKE:-make}
 
 acquire_lock

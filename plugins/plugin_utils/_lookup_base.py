@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import sys
 
@@ -90,10 +91,22 @@ class VeeamEmLookupBase(LookupBase):
         for keyword in sorted(set(kwargs) - known):
             hint = self.KEYWORD_HINTS.get(keyword, "the options are %s" % ", ".join(sorted(known)))
             raise AnsibleLookupError("Unknown option %s for this lookup: %s." % (keyword, hint))
+        ours = self._our_variables(variables)
         try:
-            self.set_options(var_options=self._our_variables(variables), direct=kwargs)
+            self.set_options(var_options=ours, direct=kwargs)
         except AnsibleError as exc:  # AnsibleOptionsError; a plain AnsibleError on ansible-core 2.16
-            raise AnsibleLookupError(self._option_error_message(exc, kwargs, variables)) from None
+            raise AnsibleLookupError(self._option_error_message(exc, kwargs, ours)) from None
+        # The config system reads an empty path as the current directory; an empty ca_path
+        # means no CA file, as for the modules. AWX's credential type sets VEEAM_EM_CA_PATH
+        # empty for a credential without a CA certificate (extensions/awx/). set_option(name,
+        # None) would fall back to the same source again, hence get_option below.
+        self._empty_options = set(name for name in ("ca_path",)
+                                  if _given_value(name, self.option_definitions[name], kwargs, ours) == "")
+
+    def get_option(self, option, hostvars=None):
+        if option in getattr(self, "_empty_options", ()):
+            return None
+        return super(VeeamEmLookupBase, self).get_option(option, hostvars=hostvars)
 
     def _our_variables(self, variables):
         """The variables our options read (veeam_em_url, ...), templated.
@@ -116,7 +129,7 @@ class VeeamEmLookupBase(LookupBase):
                 raise AnsibleLookupError("Variable %s could not be templated%s." % (name, detail.rstrip("."))) from None
         return rendered
 
-    def _option_error_message(self, exc, kwargs, variables):
+    def _option_error_message(self, exc, kwargs, ours):
         """One sentence about a missing or bad option, under the plugin's public name.
 
         Core words these differently from one version to the next, so a bad value we can
@@ -136,7 +149,7 @@ class VeeamEmLookupBase(LookupBase):
             return "Option password has an invalid value: expected a string."  # never echo it
         if name in self.option_definitions:
             definition = self.option_definitions[name]
-            given = _given_value(name, definition, kwargs, variables or {})
+            given = _given_value(name, definition, kwargs, ours)
             if given is not _NOT_GIVEN:
                 return "Option %s got %r: expected %s." % (name, given, _expected(definition))
         return message
@@ -147,13 +160,16 @@ _TYPE_WORDS = {"int": "an integer", "integer": "an integer", "float": "a number"
                "boolean": "a boolean", "list": "a list", "dict": "a dictionary", "str": "a string", "string": "a string"}
 
 
-def _given_value(name, definition, kwargs, variables):
-    """The value the user gave for an option: keyword first, then its variables (core's order)."""
-    if name in kwargs:
-        return kwargs[name]
-    for entry in reversed(definition.get("vars") or []):
-        if entry["name"] in variables:
-            return variables[entry["name"]]
+def _given_value(name, definition, kwargs, ours):
+    """The value of the source that wins for an option, in the config system's order: the
+    keyword, then its variables, then its environment variables (of several set, the last)."""
+    sources = [(kwargs, [name]),
+               (ours, [entry["name"] for entry in definition.get("vars") or []]),
+               (os.environ, [entry["name"] for entry in definition.get("env") or []])]
+    for values, names in sources:
+        given = [values[key] for key in names if key in values]
+        if given:
+            return given[-1]
     return _NOT_GIVEN
 
 

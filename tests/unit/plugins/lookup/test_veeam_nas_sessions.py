@@ -323,6 +323,30 @@ def test_ca_path_is_used_to_verify(lookup, em, warnings, tmp_path):
     assert warnings == []
 
 
+@pytest.mark.parametrize("source", ["environment", "variable", "keyword"])
+def test_an_empty_ca_path_means_no_ca_file(lookup, em, monkeypatch, source):
+    # AWX's credential type (extensions/awx/) sets VEEAM_EM_CA_PATH empty when the credential has no CA
+    # certificate; the config system alone would read it as the current directory and refuse it.
+    variables, keywords = {}, dict(CONNECTION)
+    if source == "environment":
+        monkeypatch.setenv("VEEAM_EM_CA_PATH", "")
+    elif source == "variable":
+        variables["veeam_em_ca_path"] = ""
+    else:
+        keywords["ca_path"] = ""
+    lookup.run([], variables=variables, **keywords)
+    assert em.request_history[0].verify is True
+
+
+def test_an_empty_environment_ca_path_does_not_hide_a_variable(lookup, em, monkeypatch, tmp_path):
+    ca = tmp_path / "ca.pem"
+    with open(requests.certs.where(), "rb") as bundle:
+        ca.write_bytes(bundle.read())
+    monkeypatch.setenv("VEEAM_EM_CA_PATH", "")
+    lookup.run([], variables={"veeam_em_ca_path": str(ca)}, **CONNECTION)
+    assert em.request_history[0].verify == str(ca)
+
+
 def test_client_warnings_are_shown(lookup, em, warnings):
     em.delete(LOGOFF, status_code=500)
     assert len(lookup.run([], variables={}, **CONNECTION)) == 2
