@@ -17,9 +17,10 @@ mkdir -p "$BUILD_DIR/logs"
 log=$BUILD_DIR/logs/test-matrix.log
 run_tox "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-skipped=$(grep -E '^ *[a-z0-9.-]+: SKIP' "$log" | sed 's/^ */  /')
+# tox says why: "<cell>: skipped because could not find python interpreter with spec(s): py312"
+skipped=$(grep -E '^ *[a-z0-9.-]+: skipped because' "$log" | sed 's/^ */  /')
 if [ -n "$skipped" ]; then
-    printf '\n!!!!!!!! SKIPPED: these cells did not run, their Python was not found (pyenv install it, or put it on PATH):\n%s\n' "$skipped"
+    printf '\n!!!!!!!! SKIPPED: these cells did not run (a missing Python: pyenv install it, or put it on PATH):\n%s\n' "$skipped"
     printf '!!!!!!!! The matrix is incomplete: failing.\n'
     exit 1
 fi
