@@ -177,7 +177,7 @@ def plan(args: argparse.Namespace) -> List[Tuple[str, int, int, int]]:
     """(case, size, latency ms, runs) in the order they run."""
     sizes = (100,) if args.quick else SIZES
     latencies = (20,) if args.quick else LATENCIES
-    slow = dict(SLOW, **({("diy", 1000, 20): 1} if args.diy_1000 else {}))
+    slow = {**SLOW, **({("diy", 1000, 20): 1} if args.diy_1000 else {})}
     steps = []
     for size in sizes:
         for latency in latencies:
