@@ -70,16 +70,18 @@ select_pyenv_pythons() {
     export PYENV_VERSION VEEAM_EM_PYENV_SELECTED=1
 }
 
-# Install tox into .build/tox-bootstrap, or reuse it while hacking/requirements-tox.txt
-# and the interpreter are unchanged.
+# Ready tox to run: every pyenv Python selected, and tox in .build/tox-bootstrap, installed
+# again only when hacking/requirements-tox.txt or the interpreter changes. Logs go to
+# .build/logs.
 ensure_tox() {
     local python want requirements=$VEEAM_EM_ROOT/hacking/requirements-tox.txt
+    select_pyenv_pythons
+    mkdir -p "$BUILD_DIR/logs"
     python=$(command -v python3) || die "python3 not found: tox needs a Python 3 to run from"
     want=$({ "$python" -c 'import sys; print(sys.version)'; cat "$requirements"; } | sha256sum | cut -d' ' -f1)
     if [ "$want" != "$(cat "$TOX_BOOTSTRAP/.stamp" 2>/dev/null)" ] || [ ! -x "$TOX" ]; then
         log "installing tox into $TOX_BOOTSTRAP (needs PyPI)"
         rm -rf "$TOX_BOOTSTRAP"
-        mkdir -p "$BUILD_DIR/logs"
         "$python" -m venv "$TOX_BOOTSTRAP"
         "$TOX_BOOTSTRAP/bin/python" -m pip install --disable-pip-version-check --quiet \
             -r "$requirements" >"$BUILD_DIR/logs/tox-pip.log" 2>&1 ||
@@ -95,9 +97,7 @@ run_tox() {
 # Have the venv of $CELL: tox builds it (or finds it current) unless we already run in it.
 ensure_venv() {
     if [ -z "${TOX_ENV_DIR:-}" ]; then
-        select_pyenv_pythons
         ensure_tox
-        mkdir -p "$BUILD_DIR/logs"
         run_tox -e "$CELL" --notest -q >"$BUILD_DIR/logs/tox-$CELL.log" 2>&1 ||
             { tail -n 30 "$BUILD_DIR/logs/tox-$CELL.log" >&2; die "tox could not prepare cell $CELL (log: $BUILD_DIR/logs/tox-$CELL.log)"; }
     fi

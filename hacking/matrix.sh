@@ -11,9 +11,7 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 acquire_lock
-select_pyenv_pythons
 ensure_tox
-mkdir -p "$BUILD_DIR/logs"
 log=$BUILD_DIR/logs/test-matrix.log
 run_tox "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
